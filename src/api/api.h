@@ -1,0 +1,51 @@
+/* api.h: the JSON API handlers, one file per resource. Each parses and validates its input, calls one service
+ * function, and replies; the route table (routes.c) says who may call it. */
+#ifndef LTCI_API_H
+#define LTCI_API_H
+
+#include "http/http.h"
+
+/* health.c */
+int api_healthz(struct http_req *r);
+int api_readyz(struct http_req *r);
+
+/* session.c */
+int api_session_create(struct http_req *r);
+int api_session_delete(struct http_req *r);
+int api_me(struct http_req *r);
+int api_me_password(struct http_req *r);
+
+/* meta.c */
+int api_routes_list(struct http_req *r);
+int api_roles(struct http_req *r);
+int api_scheme(struct http_req *r);
+int api_providers(struct http_req *r);
+
+/* users.c */
+int api_users_list(struct http_req *r);
+int api_users_create(struct http_req *r);
+int api_users_get(struct http_req *r);
+int api_users_update(struct http_req *r);
+int api_users_password(struct http_req *r);
+int api_users_unlock(struct http_req *r);
+
+/* areas.c */
+int api_areas_list(struct http_req *r);
+int api_areas_get(struct http_req *r);
+int api_areas_create(struct http_req *r);
+int api_areas_update(struct http_req *r);
+int api_areas_delete(struct http_req *r);
+
+/* tokens.c */
+int api_tokens_list(struct http_req *r);
+int api_tokens_create(struct http_req *r);
+int api_tokens_revoke(struct http_req *r);
+
+/* audit.c */
+int api_audit_list(struct http_req *r);
+int api_audit_verify(struct http_req *r);
+
+/* Which routes a role may call, as ["GET /api/v1/users", ...] (for the web app's menu). */
+json_t *api_allowed_routes(enum role role, enum actor_kind kind);
+
+#endif

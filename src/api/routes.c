@@ -1,0 +1,56 @@
+/* routes.c: the route table: every route the server answers, who may call it, what input it accepts. The route
+ * x role test (tests/api/test_roles.py) holds its own copy of the expected roles and fails if this table and that
+ * copy ever differ. */
+#include "api/api.h"
+
+#define ADMIN ROLE_BIT(ROLE_ADMIN)
+#define AUDIT_READERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
+#define ANYONE ROLES_ALL
+
+static const char *const q_users[] = {"q", "role", "status", "page", "page_size", NULL};
+static const char *const q_areas[] = {"parent_id", "level", "q", NULL};
+static const char *const q_audit[] = {"user_id", "username", "action", "target_type", "target_id", "outcome",
+				      "from", "to", "page", "page_size", NULL};
+
+const struct route api_routes[] = {
+	{"GET", "/healthz", 0, ROUTE_PUBLIC, NULL, NULL, api_healthz, "进程存活检查"},
+	{"GET", "/readyz", 0, ROUTE_PUBLIC, NULL, NULL, api_readyz, "就绪检查（数据库可用且结构版本一致）"},
+
+	{"POST", "/api/v1/session", 0, ROUTE_PUBLIC | ROUTE_BODY, "session.login", NULL, api_session_create, "登录"},
+	{"DELETE", "/api/v1/session", ANYONE, ROUTE_SESSION_ONLY | ROUTE_PRE_PASSWORD, "session.logout", NULL,
+	 api_session_delete, "退出登录"},
+	{"GET", "/api/v1/me", ANYONE, ROUTE_PRE_PASSWORD, NULL, NULL, api_me, "当前用户、角色、可用接口"},
+	{"PUT", "/api/v1/me/password", ANYONE, ROUTE_SESSION_ONLY | ROUTE_PRE_PASSWORD | ROUTE_BODY,
+	 "user.password.change", NULL, api_me_password, "修改本人密码"},
+
+	{"GET", "/api/v1/routes", ADMIN, 0, NULL, NULL, api_routes_list, "接口清单及其角色"},
+	{"GET", "/api/v1/roles", ANYONE, 0, NULL, NULL, api_roles, "角色清单"},
+	{"GET", "/api/v1/scheme", ANYONE, 0, NULL, NULL, api_scheme, "当前保障方案摘要"},
+	{"GET", "/api/v1/providers", ANYONE, 0, NULL, NULL, api_providers, "定点护理机构名录（按权限范围）"},
+
+	{"GET", "/api/v1/users", ADMIN, 0, NULL, q_users, api_users_list, "用户列表"},
+	{"POST", "/api/v1/users", ADMIN, ROUTE_BODY, "user.create", NULL, api_users_create, "新建用户"},
+	{"GET", "/api/v1/users/:id", ADMIN, 0, NULL, NULL, api_users_get, "用户详情"},
+	{"PATCH", "/api/v1/users/:id", ADMIN, ROUTE_BODY, "user.update", NULL, api_users_update,
+	 "修改用户（姓名、角色、权限范围、状态）"},
+	{"POST", "/api/v1/users/:id/password", ADMIN, ROUTE_BODY, "user.password.reset", NULL, api_users_password,
+	 "重置用户密码"},
+	{"POST", "/api/v1/users/:id/unlock", ADMIN, 0, "user.unlock", NULL, api_users_unlock, "解除登录锁定"},
+
+	{"GET", "/api/v1/areas", ANYONE, 0, NULL, q_areas, api_areas_list, "区域列表"},
+	{"POST", "/api/v1/areas", ADMIN, ROUTE_BODY, "area.create", NULL, api_areas_create, "新建区域"},
+	{"GET", "/api/v1/areas/:id", ANYONE, 0, NULL, NULL, api_areas_get, "区域详情"},
+	{"PATCH", "/api/v1/areas/:id", ADMIN, ROUTE_BODY, "area.update", NULL, api_areas_update, "修改区域"},
+	{"DELETE", "/api/v1/areas/:id", ADMIN, 0, "area.delete", NULL, api_areas_delete, "删除区域"},
+
+	{"GET", "/api/v1/tokens", ADMIN, 0, NULL, NULL, api_tokens_list, "接口令牌列表"},
+	{"POST", "/api/v1/tokens", ADMIN, ROUTE_SESSION_ONLY | ROUTE_BODY, "token.create", NULL, api_tokens_create,
+	 "新建接口令牌"},
+	{"DELETE", "/api/v1/tokens/:id", ADMIN, ROUTE_SESSION_ONLY, "token.revoke", NULL, api_tokens_revoke,
+	 "吊销接口令牌"},
+
+	{"GET", "/api/v1/audit", AUDIT_READERS, 0, NULL, q_audit, api_audit_list, "审计日志查询"},
+	{"GET", "/api/v1/audit/verify", AUDIT_READERS, 0, NULL, NULL, api_audit_verify, "校验审计日志哈希链"},
+};
+
+const int api_route_count = (int)(sizeof api_routes / sizeof api_routes[0]);

@@ -1,0 +1,116 @@
+/*
+ * limits.h: every limit the system enforces, in one place, each with the reason for its value.
+ * Anything sized by a client is checked against one of these before it is stored or processed.
+ */
+#ifndef LTCI_LIMITS_H
+#define LTCI_LIMITS_H
+
+/* ---- HTTP ---- */
+
+/* Largest JSON request body. The biggest JSON documents clients send are assessment forms and care plans, a few
+ * KiB each; 1 MiB leaves room for batch calls while keeping a worst-case parse cheap. File uploads have their own
+ * limit. */
+#define LIMIT_BODY_BYTES (1024 * 1024)
+
+/* Largest uploaded file (materials, audio, CSV imports travel through their own routes). */
+#define LIMIT_UPLOAD_BYTES (64 * 1024 * 1024)
+
+/* Deepest JSON nesting accepted. Our documents are at most 4-5 levels deep; 32 stops stack-exhaustion payloads
+ * long before jansson's own recursion limit. */
+#define LIMIT_JSON_DEPTH 32
+
+/* Memory libmicrohttpd may use per connection for the request line and headers (and its read buffer). Browsers send
+ * 1-4 KiB of headers; 32 KiB passes every real client and refuses header floods. */
+#define LIMIT_CONNECTION_MEMORY (32 * 1024)
+
+/* Longest URL path (with query) accepted; our routes are short and query strings carry at most a few filters. */
+#define LIMIT_URL_BYTES 2048
+
+/* Most query parameters on one request. */
+#define LIMIT_QUERY_PARAMS 32
+
+/* Longest value of a single header we read (cookie, authorization, content type). */
+#define LIMIT_HEADER_VALUE 4096
+
+/* Concurrent connections the server accepts. A bureau office has tens of staff; caregivers' phones add hundreds.
+ * 1000 stays well inside the default 1024 file descriptors with room for database files. */
+#define LIMIT_CONNECTIONS 1000
+
+/* Concurrent connections from one address: an office behind one NAT address may have many staff. */
+#define LIMIT_CONNECTIONS_PER_IP 200
+
+/* Seconds an idle connection is kept open: long enough for keep-alive between clicks, short enough that slow-loris
+ * clients do not pin connections. */
+#define LIMIT_CONNECTION_TIMEOUT_S 30
+
+/* Worker threads serving requests: one per core by default; each owns one database connection. */
+#define LIMIT_DEFAULT_THREADS 4
+#define LIMIT_MAX_THREADS 64
+
+/* ---- lists ---- */
+
+/* Default and largest page of a paginated list. 200 rows is more than any screen shows and keeps a response well
+ * under 1 MiB. */
+#define LIMIT_PAGE_SIZE_DEFAULT 20
+#define LIMIT_PAGE_SIZE_MAX 200
+
+/* Deepest page reachable by offset; deeper browsing must narrow its filters. Keeps OFFSET scans bounded. */
+#define LIMIT_PAGE_MAX 100000
+
+/* ---- strings ---- */
+
+#define LIMIT_USERNAME_MIN 3
+#define LIMIT_USERNAME_MAX 32
+#define LIMIT_NAME_MAX 64          /* display names, area names: bytes of UTF-8 (about 21 CJK characters) */
+#define LIMIT_TEXT_MAX 2000        /* free-text notes and reasons */
+#define LIMIT_SEARCH_MAX 64        /* a search term */
+
+/* Passwords: at least 8 characters from three of four classes (the usual rule for Chinese government systems,
+ * 等保 2.0); at most 128 bytes so hashing cost stays bounded. */
+#define LIMIT_PASSWORD_MIN 8
+#define LIMIT_PASSWORD_MAX 128
+
+/* ---- sessions and login ---- */
+
+/* Session idle and absolute lifetime (defaults; LTCI_SESSION_IDLE / LTCI_SESSION_MAX override). Thirty idle
+ * minutes matches office practice for systems holding personal data; a working day bounds a session's life. */
+#define LIMIT_SESSION_IDLE_S (30 * 60)
+#define LIMIT_SESSION_MAX_S (12 * 3600)
+
+/* A session's last-seen time is written at most this often, so reads stay reads. */
+#define LIMIT_SESSION_TOUCH_S 60
+
+/* Failed logins in a row before an account is locked, and for how long (LTCI_LOGIN_LOCK overrides). */
+#define LIMIT_LOGIN_FAILURES 5
+#define LIMIT_LOGIN_LOCK_S (15 * 60)
+
+/* Failed logins from one address within the window before that address gets 429 for the rest of the window.
+ * Generous, because many staff may share an office's address. */
+#define LIMIT_LOGIN_IP_FAILURES 30
+#define LIMIT_LOGIN_IP_WINDOW_S (15 * 60)
+
+/* Addresses tracked by the in-memory login throttle; the oldest entries are recycled beyond this. */
+#define LIMIT_LOGIN_IP_TABLE 4096
+
+/* ---- database ---- */
+
+/* Milliseconds SQLite waits for a lock held by another connection before giving up with "busy". */
+#define LIMIT_SQLITE_BUSY_MS 10000
+
+/* Prepared statements cached per connection. */
+#define LIMIT_STMT_CACHE 256
+
+/* Seconds to wait for a PostgreSQL connection. */
+#define LIMIT_PG_CONNECT_TIMEOUT_S 10
+
+/* ---- areas ---- */
+
+/* Most areas returned in one list: a large city has a few thousand neighbourhood committees. */
+#define LIMIT_AREA_LIST 20000
+
+/* ---- scheme files ---- */
+
+#define LIMIT_SCHEME_BYTES (4 * 1024 * 1024)
+#define LIMIT_SCHEME_ERRORS 100
+
+#endif

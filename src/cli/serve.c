@@ -1,0 +1,166 @@
+/* serve.c: 'ltci serve': load and validate the scheme, check the database schema, start the HTTP server. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/limits.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "cli/cli.h"
+#include "db/migrate.h"
+#include "http/http.h"
+#include "scheme/scheme.h"
+#include "svc/auth.h"
+
+static const char usage[] =
+	"usage: ltci serve [--listen ADDR:PORT] [--db URL] [--scheme FILE] [--web DIR] [--threads N]\n"
+	"                  [--tls-cert FILE --tls-key FILE]\n"
+	"\n"
+	"Run the HTTP server: the JSON API under /api/v1/ and the web app from DIR.\n"
+	"\n"
+	"  --listen ADDR:PORT  address to listen on (LTCI_LISTEN, default " DEFAULT_LISTEN "; port 0 picks one)\n"
+	"  --db URL            sqlite:PATH or postgresql://... (LTCI_DB, default " DEFAULT_DB ")\n"
+	"  --scheme FILE       scheme file (LTCI_SCHEME, default " DEFAULT_SCHEME ")\n"
+	"  --web DIR           built web app (LTCI_WEB, default " DEFAULT_WEB ")\n"
+	"  --threads N         worker threads, each with one database connection (LTCI_THREADS, default 4)\n"
+	"  --tls-cert FILE     serve HTTPS with this PEM certificate (and --tls-key)\n"
+	"\n"
+	"Environment: LTCI_SESSION_IDLE and LTCI_SESSION_MAX (seconds) set session idle and absolute expiry;\n"
+	"LTCI_LOGIN_LOCK (seconds) how long an account stays locked; LTCI_SECURE_COOKIES=1 marks cookies Secure\n"
+	"when a TLS proxy is in front; LTCI_LOG_LEVEL=debug|info|warn|error.\n";
+
+static int env_seconds(const char *name, int def, int min, int max)
+{
+	const char *v = getenv(name);
+	int64_t n;
+
+	if (!v || !*v)
+		return def;
+	if (!str_to_i64(v, &n) || n < min || n > max) {
+		fprintf(stderr, "ltci: %s must be a number of seconds between %d and %d; using %d\n", name, min, max,
+			def);
+		return def;
+	}
+	return (int)n;
+}
+
+static int parse_listen(const char *s, struct server_config *cfg)
+{
+	const char *colon = strrchr(s, ':');
+	int64_t port;
+	size_t n;
+
+	if (!colon || colon == s || !str_to_i64(colon + 1, &port) || port < 0 || port > 65535)
+		return -1;
+	n = (size_t)(colon - s);
+	if (s[0] == '[' && colon[-1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof cfg->listen_addr)
+		return -1;
+	memcpy(cfg->listen_addr, s, n);
+	cfg->listen_addr[n] = '\0';
+	cfg->port = (int)port;
+	return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
+		{"scheme", required_argument, NULL, 's'}, {"web", required_argument, NULL, 'w'},
+		{"threads", required_argument, NULL, 't'}, {"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *listen = NULL, *dburl = NULL, *scheme_path = NULL, *web = NULL, *threads = NULL;
+	const char *cert = NULL, *key = NULL;
+	struct app app;
+	struct scheme_diag diag;
+	struct db *db;
+	struct err e = {0};
+	int64_t nthreads;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'd': dburl = optarg; break;
+		case 's': scheme_path = optarg; break;
+		case 'w': web = optarg; break;
+		case 't': threads = optarg; break;
+		case 'c': cert = optarg; break;
+		case 'k': key = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default:
+			fprintf(stderr, "ltci serve: unknown or incomplete option '%s'\n", argv[optind - 1]);
+			return cli_usage_error(usage);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ltci serve: unexpected argument '%s'\n", argv[optind]);
+		return cli_usage_error(usage);
+	}
+	memset(&app, 0, sizeof app);
+	if (parse_listen(cli_setting(listen, "LTCI_LISTEN", DEFAULT_LISTEN), &app.cfg)) {
+		fprintf(stderr, "ltci serve: --listen must be ADDR:PORT\n");
+		return cli_usage_error(usage);
+	}
+	threads = cli_setting(threads, "LTCI_THREADS", NULL);
+	nthreads = LIMIT_DEFAULT_THREADS;
+	if (threads && (!str_to_i64(threads, &nthreads) || nthreads < 1 || nthreads > LIMIT_MAX_THREADS)) {
+		fprintf(stderr, "ltci serve: --threads must be 1..%d\n", LIMIT_MAX_THREADS);
+		return cli_usage_error(usage);
+	}
+	app.cfg.threads = (int)nthreads;
+	if ((cert != NULL) != (key != NULL)) {
+		fprintf(stderr, "ltci serve: --tls-cert and --tls-key go together\n");
+		return cli_usage_error(usage);
+	}
+	str_copy(app.cfg.tls_cert, cert ? cert : "", sizeof app.cfg.tls_cert);
+	str_copy(app.cfg.tls_key, key ? key : "", sizeof app.cfg.tls_key);
+	app.cfg.secure_cookies = getenv("LTCI_SECURE_COOKIES") && strcmp(getenv("LTCI_SECURE_COOKIES"), "1") == 0;
+	str_copy(app.cfg.web_dir, cli_setting(web, "LTCI_WEB", DEFAULT_WEB), sizeof app.cfg.web_dir);
+	if (!realpath(app.cfg.web_dir, app.web_real)) {
+		app.web_real[0] = '\0';
+		log_warn("event=no_web_app dir=%s msg=\"web app not built; serving the API only\"", app.cfg.web_dir);
+	}
+
+	auth_settings.session_idle_s = env_seconds("LTCI_SESSION_IDLE", LIMIT_SESSION_IDLE_S, 1, 7 * 86400);
+	auth_settings.session_max_s = env_seconds("LTCI_SESSION_MAX", LIMIT_SESSION_MAX_S, 1, 30 * 86400);
+	auth_settings.login_lock_s = env_seconds("LTCI_LOGIN_LOCK", LIMIT_LOGIN_LOCK_S, 1, 86400);
+
+	scheme_path = cli_setting(scheme_path, "LTCI_SCHEME", DEFAULT_SCHEME);
+	rc = scheme_load_file(scheme_path, &app.scheme, &diag);
+	if (rc) {
+		fprintf(stderr, "ltci serve: scheme %s is invalid; not starting:\n", scheme_path);
+		for (int i = 0; i < diag.n; i++)
+			fprintf(stderr, "  %s: %s\n", diag.items[i].path, diag.items[i].msg);
+		return 1;
+	}
+	dburl = cli_setting(dburl, "LTCI_DB", DEFAULT_DB);
+	db = cli_open_db_current(dburl);
+	if (!db) {
+		scheme_free(app.scheme);
+		return 1;
+	}
+	db_close(db);
+	if (auth_init(&e) || db_pool_create(dburl, &app.pool, &e)) {
+		cli_error(&e);
+		scheme_free(app.scheme);
+		return 1;
+	}
+	log_info("event=scheme id=%s version=%s", app.scheme->id, app.scheme->version);
+	rc = http_serve(&app, &e);
+	if (rc)
+		cli_error(&e);
+	db_pool_destroy(app.pool);
+	scheme_free(app.scheme);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,405 @@
+/* db.c: the engine-neutral half of the database interface: URL dispatch, statement cache, transactions, helpers,
+ * and the per-thread connection pool. */
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "db/db_impl.h"
+
+int db_open(const char *url, struct db **out, struct err *e)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	int rc;
+
+	*out = NULL;
+	if (str_starts(url, "sqlite:")) {
+		db->engine = DB_SQLITE;
+		db->ops = &db_sqlite_ops;
+		rc = db_sqlite_open(url + 7, db, e);
+	} else if (str_starts(url, "postgresql://") || str_starts(url, "postgres://")) {
+		db->engine = DB_PGSQL;
+		db->ops = &db_pgsql_ops;
+		rc = db_pgsql_open(url, db, e);
+	} else {
+		rc = err_set(e, ERR_INVALID, "db", "unsupported database URL (use sqlite:PATH or postgresql://...)");
+	}
+	if (rc) {
+		free(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->ncache; i++) {
+		db->ops->finalize(db->cache[i]);
+		free(db->cache[i]->sql);
+		free(db->cache[i]);
+	}
+	db->ops->close(db);
+	free(db);
+}
+
+enum db_engine db_engine(const struct db *db)
+{
+	return db->engine;
+}
+
+void db_url_redact(const char *url, char *out, size_t size)
+{
+	const char *scheme = strstr(url, "://");
+	char tmp[1024];
+	size_t n;
+
+	str_copy(tmp, url, sizeof tmp);
+	if (scheme) {
+		char *auth = tmp + (scheme - url) + 3;
+		char *slash = strchr(auth, '/');
+		char *at = strchr(auth, '@');
+		if (at && (!slash || at < slash)) {
+			char *colon = memchr(auth, ':', (size_t)(at - auth));
+			if (colon) {
+				memmove(colon + 4, at, strlen(at) + 1);
+				memcpy(colon + 1, "***", 3);
+			}
+		}
+	}
+	for (char *p = strstr(tmp, "password="); p; p = strstr(p + 1, "password=")) {
+		char *v = p + 9, *end = strpbrk(v, "& ");
+		n = end ? (size_t)(end - v) : strlen(v);
+		memmove(v + 3, v + n, strlen(v + n) + 1);
+		memcpy(v, "***", 3);
+	}
+	str_copy(out, tmp, size);
+}
+
+int db_exec_script(struct db *db, const char *sql, struct err *e)
+{
+	return db->ops->exec_script(db, sql, e);
+}
+
+/* ---- statements ---- */
+
+static uint64_t stmt_key(const char *sql, const char *sig)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *p = sql; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ '|') * 1099511628211ULL;
+	for (const char *p = sig; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static void stmt_free(struct db_stmt *st)
+{
+	st->db->ops->finalize(st);
+	free(st->sql);
+	free(st);
+}
+
+int db_query_v(struct db *db, struct db_stmt **out, struct err *e, const char *sql, const struct db_val *args,
+	       int nargs)
+{
+	struct db_stmt *st = NULL;
+	char sig[DB_MAX_PARAMS + 1];
+	uint64_t key;
+	int rc;
+
+	*out = NULL;
+	if (nargs > DB_MAX_PARAMS)
+		return err_set(e, ERR_INTERNAL, NULL, "too many SQL parameters (%d)", nargs);
+	for (int i = 0; i < nargs; i++)
+		sig[i] = (args[i].t == DBV_INT || args[i].t == DBV_NULL_INT) ? 'i' : 't';
+	sig[nargs] = '\0';
+	key = stmt_key(sql, sig);
+	for (int i = 0; i < db->ncache; i++) {
+		struct db_stmt *c = db->cache[i];
+		if (c->key == key && !c->in_use && strcmp(c->sql, sql) == 0 && strcmp(c->sig, sig) == 0) {
+			st = c;
+			break;
+		}
+	}
+	if (!st) {
+		st = xcalloc(1, sizeof *st);
+		st->db = db;
+		st->sql = xstrdup(sql);
+		st->key = key;
+		memcpy(st->sig, sig, (size_t)nargs + 1);
+		st->nparams = nargs;
+		st->cached = db->ncache < LIMIT_STMT_CACHE;
+		rc = db->ops->prepare(st, e);
+		if (rc) {
+			free(st->sql);
+			free(st);
+			return rc;
+		}
+		if (st->cached)
+			db->cache[db->ncache++] = st;
+	}
+	st->in_use = true;
+	rc = db->ops->bind(st, args, nargs, e);
+	if (rc) {
+		db_done(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int db_step(struct db_stmt *st, struct err *e)
+{
+	int rc = st->db->ops->step(st, e);
+
+	if (rc != DB_ROW && rc != DB_DONE && st->db->tx_depth > 0)
+		st->db->tx_failed = true;
+	return rc;
+}
+
+void db_done(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->ops->reset(st);
+	st->in_use = false;
+	if (!st->cached)
+		stmt_free(st);
+}
+
+bool db_col_null(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_null(st, col);
+}
+
+int64_t db_col_int(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_int(st, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	return st->db->ops->col_text(st, col);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return st->db->ops->col_count(st);
+}
+
+int db_exec_v(struct db *db, int64_t *changes, struct err *e, const char *sql, const struct db_val *args, int nargs)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = db_query_v(db, &st, e, sql, args, nargs);
+	if (rc)
+		return rc;
+	do
+		rc = db_step(st, e);
+	while (rc == DB_ROW);
+	if (rc == DB_DONE) {
+		rc = 0;
+		if (changes)
+			*changes = db->ops->changes(st);
+	}
+	db_done(st);
+	return rc;
+}
+
+int db_int_v(struct db *db, int64_t *out, struct err *e, const char *sql, const struct db_val *args, int nargs)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = db_query_v(db, &st, e, sql, args, nargs);
+	if (rc)
+		return rc;
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*out = db_col_int(st, 0);
+		rc = 0;
+		/* drain so the statement completes (PostgreSQL has it already; SQLite finishes RETURNING) */
+		while ((rc = db_step(st, e)) == DB_ROW)
+			;
+		if (rc == DB_DONE)
+			rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOT_FOUND, NULL, "not found");
+	}
+	db_done(st);
+	return rc;
+}
+
+bool db_last_unique_violation(const struct db *db)
+{
+	return db->last_unique;
+}
+
+/* ---- transactions ---- */
+
+static int run_plain(struct db *db, const char *sql, struct err *e)
+{
+	return db_exec_v(db, NULL, e, sql, NULL, 0);
+}
+
+int db_begin(struct db *db, struct err *e)
+{
+	int rc;
+
+	if (db->tx_depth > 0) {
+		db->tx_depth++;
+		return 0;
+	}
+	rc = run_plain(db, db->ops->begin_sql, e);
+	if (rc)
+		return rc;
+	db->tx_depth = 1;
+	db->tx_failed = false;
+	return 0;
+}
+
+int db_commit(struct db *db, struct err *e)
+{
+	int rc;
+
+	if (db->tx_depth <= 0)
+		return err_set(e, ERR_INTERNAL, NULL, "commit without a transaction");
+	if (--db->tx_depth > 0)
+		return 0;
+	if (db->tx_failed) {
+		run_plain(db, "ROLLBACK", NULL);
+		db->tx_failed = false;
+		return err_set(e, ERR_DB, NULL, "transaction rolled back after an earlier failure");
+	}
+	rc = run_plain(db, "COMMIT", e);
+	if (rc)
+		run_plain(db, "ROLLBACK", NULL);
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (db->tx_depth <= 0)
+		return;
+	if (--db->tx_depth > 0) {
+		db->tx_failed = true;
+		return;
+	}
+	run_plain(db, "ROLLBACK", NULL);
+	db->tx_failed = false;
+}
+
+bool db_in_tx(const struct db *db)
+{
+	return db->tx_depth > 0;
+}
+
+/* ---- per-thread pool ---- */
+
+struct pool_conn {
+	struct db *db;
+	struct db_pool *pool;
+	struct pool_conn *next;
+};
+
+struct db_pool {
+	char *url;
+	pthread_key_t key;
+	pthread_mutex_t lock;
+	struct pool_conn *all;
+};
+
+static void pool_conn_release(void *p)
+{
+	struct pool_conn *pc = p;
+	struct db_pool *pool = pc->pool;
+
+	pthread_mutex_lock(&pool->lock);
+	for (struct pool_conn **pp = &pool->all; *pp; pp = &(*pp)->next) {
+		if (*pp == pc) {
+			*pp = pc->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pool->lock);
+	db_close(pc->db);
+	free(pc);
+}
+
+int db_pool_create(const char *url, struct db_pool **out, struct err *e)
+{
+	struct db_pool *pool = xcalloc(1, sizeof *pool);
+
+	pool->url = xstrdup(url);
+	if (pthread_key_create(&pool->key, pool_conn_release)) {
+		free(pool->url);
+		free(pool);
+		return err_set(e, ERR_INTERNAL, NULL, "pthread_key_create failed");
+	}
+	pthread_mutex_init(&pool->lock, NULL);
+	*out = pool;
+	return 0;
+}
+
+int db_pool_get(struct db_pool *pool, struct db **out, struct err *e)
+{
+	struct pool_conn *pc = pthread_getspecific(pool->key);
+	int rc;
+
+	if (pc) {
+		*out = pc->db;
+		return 0;
+	}
+	pc = xcalloc(1, sizeof *pc);
+	rc = db_open(pool->url, &pc->db, e);
+	if (rc) {
+		free(pc);
+		return rc;
+	}
+	pc->pool = pool;
+	pthread_mutex_lock(&pool->lock);
+	pc->next = pool->all;
+	pool->all = pc;
+	pthread_mutex_unlock(&pool->lock);
+	pthread_setspecific(pool->key, pc);
+	*out = pc->db;
+	return 0;
+}
+
+void db_pool_destroy(struct db_pool *pool)
+{
+	struct pool_conn *pc, *next;
+
+	if (!pool)
+		return;
+	pthread_setspecific(pool->key, NULL);
+	pthread_mutex_lock(&pool->lock);
+	pc = pool->all;
+	pool->all = NULL;
+	pthread_mutex_unlock(&pool->lock);
+	for (; pc; pc = next) {
+		next = pc->next;
+		db_close(pc->db);
+		free(pc);
+	}
+	pthread_key_delete(pool->key);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->url);
+	free(pool);
+}
+
+const char *db_pool_url(const struct db_pool *pool)
+{
+	return pool->url;
+}

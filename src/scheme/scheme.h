@@ -1,0 +1,86 @@
+/* scheme.h: a pooling region's rules as data. A scheme file (JSON, see docs/SCHEMES.md) is loaded once, validated
+ * with every error reported by JSON path, and turned into an immutable struct scheme that the rules and services
+ * read. Later sections (benefits, catalogue, settlement ...) are added here as the capabilities arrive. */
+#ifndef LTCI_SCHEME_H
+#define LTCI_SCHEME_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/limits.h"
+
+#define SCHEME_FORMAT "ltci-scheme/1"
+
+enum scheme_standard {
+	SCHEME_STD_NATIONAL_2021 = 1, /* national standard (2021): built-in scoring and combination table */
+	SCHEME_STD_EXTERNAL,          /* level comes from an external scoring program; raw form stored */
+};
+
+struct scheme_level {
+	int level;
+	char name[64];
+	bool qualifies; /* whether this level gives entitlement to benefits */
+};
+
+struct scheme_periods {
+	int validity_months;          /* certified level valid at most this long */
+	int publication_days;         /* 公示 period */
+	int appeal_days;              /* window to ask for 复核 after notice */
+	int reapply_interval_months;  /* minimum gap after a conclusion, except green channel */
+	int prescreen_working_days;   /* answer to an application due within */
+	int conclusion_working_days;  /* conclusion delivered within */
+	int renewal_window_days;      /* re-assessment may be requested this long before expiry */
+};
+
+struct scheme {
+	char id[64];
+	char name[128];
+	char version[32];
+	char region_name[64];
+	char region_code[16];
+	int32_t effective_from;
+	int32_t effective_until;      /* 0 = open-ended */
+	enum scheme_standard standard;
+	char instrument[128];
+	struct scheme_level *levels;
+	int n_levels;
+	int min_age;                  /* 0 = no age condition */
+	int disability_min_months;    /* 0 = no duration condition */
+	struct scheme_periods periods;
+	int32_t *holidays;
+	int n_holidays;
+	int32_t *workdays;
+	int n_workdays;
+	struct calendar cal;
+	json_t *doc;                  /* the validated document, for sections read directly */
+};
+
+struct scheme_problem {
+	char path[128];
+	char msg[200];
+};
+
+struct scheme_diag {
+	int n;
+	int dropped; /* problems beyond the array */
+	struct scheme_problem items[LIMIT_SCHEME_ERRORS];
+};
+
+/* Load and validate a scheme file. On failure returns ERR_INVALID (or ERR_IO) with every problem in diag. */
+int scheme_load_file(const char *path, struct scheme **out, struct scheme_diag *diag);
+/* Validate a parsed document (borrowed). */
+int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag);
+void scheme_free(struct scheme *s);
+
+/* The level entry, or NULL if the scheme has no such level. */
+const struct scheme_level *scheme_level(const struct scheme *s, int level);
+/* True if the scheme is in force on day. */
+bool scheme_in_force(const struct scheme *s, int32_t day);
+const char *scheme_standard_name(enum scheme_standard std);
+
+/* A JSON summary for the API (identity, dates, levels, periods). */
+json_t *scheme_summary_json(const struct scheme *s);
+
+#endif

@@ -1,0 +1,31 @@
+/* demo.h: the demo data set: a believable fictional city (江海市) with its area tree, two care providers and one
+ * account per role (plus a few scoped ones). Later capabilities add their own demo data here. */
+#ifndef LTCI_DEMO_H
+#define LTCI_DEMO_H
+
+#include "db/db.h"
+
+#define DEMO_PASSWORD "Demo@2026"
+
+struct demo_login {
+	const char *username;
+	const char *role;
+	const char *display_name;
+	const char *scope; /* "region", "district:CODE", "street:CODE" or "provider:CODE" */
+};
+
+extern const struct demo_login demo_logins[];
+extern const int demo_login_count;
+
+struct demo_summary {
+	int areas;
+	int providers;
+	int users;
+};
+
+/* True if the database holds no areas and no users. */
+int demo_is_empty(struct db *db, int *empty, struct err *e);
+/* Load the demo into a migrated, empty database, in one transaction. */
+int demo_load(struct db *db, struct demo_summary *out, struct err *e);
+
+#endif
