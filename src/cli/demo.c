@@ -8,19 +8,28 @@
 #include "svc/demo.h"
 
 static const char usage[] =
-	"usage: ltci demo [--db URL] [--force]\n"
+	"usage: ltci demo [--db URL] [--force] | --logins\n"
 	"\n"
 	"Create the schema if needed and load the demo data set: a fictional city (江海市) with 2 districts,\n"
 	"6 streets and 20 neighbourhoods, 3 care providers and one account per role. Refuses a database that\n"
 	"already holds data unless --force is given, which WIPES the database first.\n"
 	"\n"
 	"  --db URL   sqlite:PATH or postgresql://... (LTCI_DB, default " DEFAULT_DB ")\n"
-	"  --force    wipe a non-empty database and load the demo\n";
+	"  --force    wipe a non-empty database and load the demo\n"
+	"  --logins   only print the demo logins\n";
+
+static void print_logins(void)
+{
+	printf("demo logins (password for all: %s)\n", DEMO_PASSWORD);
+	for (int i = 0; i < demo_login_count; i++)
+		printf("  %-15s %-15s %s\n", demo_logins[i].username, demo_logins[i].role, demo_logins[i].display_name);
+}
 
 int cli_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+					     {"logins", no_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	const char *dburl = NULL;
 	struct demo_summary sum;
 	struct err e = {0};
@@ -33,6 +42,7 @@ int cli_demo(int argc, char **argv)
 		switch (c) {
 		case 'd': dburl = optarg; break;
 		case 'f': force = 1; break;
+		case 'l': print_logins(); return 0;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "ltci demo: unknown or incomplete option '%s'\n", argv[optind - 1]);
@@ -66,9 +76,7 @@ int cli_demo(int argc, char **argv)
 		goto fail;
 	db_close(db);
 	printf("demo loaded: %d areas, %d providers, %d accounts\n\n", sum.areas, sum.providers, sum.users);
-	printf("demo logins (password for all: %s)\n", DEMO_PASSWORD);
-	for (int i = 0; i < demo_login_count; i++)
-		printf("  %-15s %-15s %s\n", demo_logins[i].username, demo_logins[i].role, demo_logins[i].display_name);
+	print_logins();
 	return 0;
 fail:
 	cli_error(&e);

@@ -239,16 +239,20 @@ int audit_verify(struct db *db, struct audit_verify_result *res, struct err *e)
 			return rc;
 		}
 		head_seq = db_col_int(h, 0);
-		if (head_seq != last_id || !db_col_text(h, 1) || strcmp(db_col_text(h, 1), prev) != 0) {
+		if (head_seq > last_id) {
 			res->first_bad = last_id + 1;
-			if (head_seq > last_id)
-				snprintf(res->reason, sizeof res->reason,
-					 "entries %lld to %lld are missing: deleted from the end", (long long)(last_id + 1),
-					 (long long)head_seq);
-			else
-				snprintf(res->reason, sizeof res->reason,
-					 "the chain head (entry %lld) does not match the last entry %lld: entries were added"
-					 " or changed outside the application", (long long)head_seq, (long long)last_id);
+			snprintf(res->reason, sizeof res->reason, "entries %lld to %lld are missing: deleted from the end",
+				 (long long)(last_id + 1), (long long)head_seq);
+		} else if (head_seq < last_id) {
+			res->first_bad = head_seq + 1;
+			snprintf(res->reason, sizeof res->reason,
+				 "entries %lld to %lld lie beyond the chain head: inserted outside the application",
+				 (long long)(head_seq + 1), (long long)last_id);
+		} else if (!db_col_text(h, 1) || strcmp(db_col_text(h, 1), prev) != 0) {
+			res->first_bad = last_id;
+			snprintf(res->reason, sizeof res->reason,
+				 "entry %lld does not match the chain head: replaced outside the application",
+				 (long long)last_id);
 		}
 		db_done(h);
 	}
@@ -264,7 +268,7 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 		" FROM audit_log WHERE ($1 = '' OR scope_path LIKE $1)"
 		" AND ($2 = 0 OR user_id = $2)"
 		" AND ($3 = '' OR username = $3)"
-		" AND ($4 = '' OR action = $4 OR ($5 <> '' AND action LIKE $5))"
+		" AND (($4 = '' AND $5 = '') OR action = $4 OR ($5 <> '' AND action LIKE $5))"
 		" AND ($6 = '' OR target_type = $6)"
 		" AND ($7 = '' OR target_id = $7)"
 		" AND ($8 = '' OR outcome = $8)"
