@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # pgtest.sh: a throw-away PostgreSQL cluster for the test suite, on a Unix socket in a temporary directory.
+# DIR holds the handle (url, the cluster's location); the cluster itself lives in /tmp/ltci-pg.*.
 #   pgtest.sh start DIR   initdb + start; prints the connection URL and writes it to DIR/url
 #   pgtest.sh stop DIR    stop the cluster and remove DIR
 # PostgreSQL refuses to run as root, so when run as root the cluster belongs to the 'postgres' user.
@@ -23,27 +24,35 @@ as_owner() {
 
 case "$cmd" in
 start)
-  if [[ -f "$dir/url" ]] && as_owner "$pgbin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+  if [[ -f "$dir/url" && -f "$dir/cluster" ]] &&
+     as_owner "$pgbin/pg_ctl" -D "$(cat "$dir/cluster")/data" status >/dev/null 2>&1; then
     cat "$dir/url"; exit 0
   fi
   rm -rf "$dir"; mkdir -p "$dir"
-  if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; chmod 0755 "$dir"; fi
-  as_owner "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-    || as_owner "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
+  # The cluster lives in its own directory under /tmp: DIR's parents may not be open to the postgres user
+  # (a fresh clone under a private mktemp directory, for instance).
+  cluster=$(mktemp -d /tmp/ltci-pg.XXXXXX)
+  echo "$cluster" > "$dir/cluster"
+  if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$cluster"; chmod 0755 "$cluster"; fi
+  as_owner "$pgbin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { rm -rf "$cluster/data"; as_owner "$pgbin/initdb" -D "$cluster/data" -A trust -U postgres -E UTF8 --locale=C \
+         >"$dir/initdb.log" 2>&1; } \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  # A free port number for the socket name (no TCP listener is opened).
+  # A port number names the socket file; no TCP listener is opened.
   port=$(( 20000 + RANDOM % 20000 ))
-  as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-  url="postgresql:///postgres?host=$dir&port=$port&user=postgres"
+  as_owner "$pgbin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+    -o "-k $cluster -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$cluster/server.log" >&2; exit 1; }
+  url="postgresql:///postgres?host=$cluster&port=$port&user=postgres"
   echo "$url" > "$dir/url"
   echo "$url"
   ;;
 stop)
-  if [[ -d "$dir/data" ]]; then
-    as_owner "$pgbin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  cluster=$(cat "$dir/cluster" 2>/dev/null || true)
+  if [[ -n "$cluster" && -d "$cluster/data" ]]; then
+    as_owner "$pgbin/pg_ctl" -D "$cluster/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
+  [[ -n "$cluster" && "$cluster" == /tmp/ltci-pg.* ]] && rm -rf "$cluster"
   rm -rf "$dir"
   ;;
 *)

@@ -10,6 +10,7 @@ const struct cli_command cli_commands[] = {
 	{"serve", "run the HTTP server (API and web app)", cli_serve},
 	{"migrate", "create or upgrade the database schema", cli_migrate},
 	{"user", "manage accounts: add, list, passwd", cli_user},
+	{"area", "add an area (the pooling region on a new installation)", cli_area},
 	{"demo", "load the demo data set (a fictional city)", cli_demo},
 	{"scheme", "check a scheme file", cli_scheme},
 	{"audit", "verify the audit trail's hash chain", cli_audit},

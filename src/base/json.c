@@ -122,7 +122,9 @@ int jx_check(const json_t *obj, const struct jx_field *fields, const char *prefi
 				return err_set(e, ERR_INVALID, path, "字段%s过短（至少%lld个字符）", path, (long long)f->min);
 		} else if (f->type == JX_INT && (f->min || f->max)) {
 			json_int_t i = json_integer_value(v);
-			if (i < f->min || i > f->max)
+			if (!f->max && i < f->min) /* max 0 = no upper limit */
+				return err_set(e, ERR_INVALID, path, "字段%s应大于等于%lld", path, (long long)f->min);
+			if (f->max && (i < f->min || i > f->max))
 				return err_set(e, ERR_INVALID, path, "字段%s应在%lld到%lld之间", path, (long long)f->min,
 					       (long long)f->max);
 		}

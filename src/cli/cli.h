@@ -24,6 +24,7 @@ extern const struct cli_command cli_commands[];
 int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
+int cli_area(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_scheme(int argc, char **argv);
 int cli_audit(int argc, char **argv);

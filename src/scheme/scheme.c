@@ -217,7 +217,7 @@ static void parse_levels(json_t *doc, struct scheme *s, struct scheme_diag *d)
 		if (!json_is_boolean(q)) {
 			char qp[128];
 			path_join(qp, sizeof qp, p, "qualifies");
-			problem(d, qp, "required boolean is missing");
+			problem(d, qp, q ? "must be true or false" : "required boolean is missing");
 		} else {
 			l->qualifies = json_is_true(q);
 		}

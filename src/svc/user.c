@@ -17,7 +17,8 @@
 
 #define USER_COLS                                                                                                  \
 	"u.id, u.username, u.display_name, u.role, u.area_id, u.provider_id, u.status, u.must_change_password,"      \
-	" u.locked_until, u.last_login_at, u.created_at, u.updated_at, u.failed_logins"
+	" u.locked_until, u.last_login_at, u.created_at, u.updated_at, u.failed_logins, a.level, a.code, a.name,"    \
+	" p.code, p.name"
 #define USER_FROM                                                                                                  \
 	" FROM users u LEFT JOIN areas a ON a.id = u.area_id LEFT JOIN providers p ON p.id = u.provider_id"          \
 	" LEFT JOIN areas pa ON pa.id = p.area_id"
@@ -34,15 +35,26 @@ static void visible_pattern(const struct actor *a, char *out, size_t size)
 		snprintf(out, size, "%s%%", a->area_path);
 }
 
+/* The scope from the joined area (columns 13-15) or provider (16-17). */
+static json_t *scope_cols(struct db_stmt *st)
+{
+	if (!db_col_null(st, 5))
+		return json_pack("{s:s, s:I, s:s, s:s}", "kind", "provider", "id", (json_int_t)db_col_int(st, 5), "code",
+				 db_col_text(st, 16), "name", db_col_text(st, 17));
+	return json_pack("{s:s, s:I, s:s, s:s}", "kind", db_col_text(st, 13), "id", (json_int_t)db_col_int(st, 4),
+			 "code", db_col_text(st, 14), "name", db_col_text(st, 15));
+}
+
 static json_t *user_json(struct db *db, struct db_stmt *st)
 {
 	int64_t now = date_now_unix();
 
+	(void)db;
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:b, s:o, s:o, s:I, s:I}",
 			 "id", (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "display_name",
 			 db_col_text(st, 2), "role", db_col_text(st, 3), "role_label",
 			 role_label((enum role)role_parse(db_col_text(st, 3))), "scope",
-			 scope_json(db, db_col_int(st, 4), db_col_int(st, 5)), "status", db_col_text(st, 6),
+			 scope_cols(st), "status", db_col_text(st, 6),
 			 "must_change_password", db_col_int(st, 7) != 0, "locked", db_col_int(st, 8) > now,
 			 "locked_until", db_col_int(st, 8) > now ? json_integer(db_col_int(st, 8)) : json_null(),
 			 "last_login_at", db_col_null(st, 9) ? json_null() : json_integer(db_col_int(st, 9)),

@@ -8,7 +8,7 @@ import unittest
 
 from harness import BIN, SCHEME, SOURCE_DIR, Database, LtciTestCase, run_cli
 
-COMMANDS = ["serve", "migrate", "user", "demo", "scheme", "audit", "version", "help"]
+COMMANDS = ["serve", "migrate", "user", "area", "demo", "scheme", "audit", "version", "help"]
 
 
 class TestCliBasics(unittest.TestCase):
@@ -19,7 +19,7 @@ class TestCliBasics(unittest.TestCase):
             self.assertRegex(out.stdout, r"\n  %s\s" % c)
 
     def test_each_command_has_help(self):
-        for args in (["serve"], ["migrate"], ["user"], ["demo"], ["scheme"], ["audit"], ["version"],
+        for args in (["serve"], ["migrate"], ["user"], ["area"], ["area", "add"], ["demo"], ["scheme"], ["audit"], ["version"],
                      ["user", "add"], ["user", "list"], ["user", "passwd"], ["audit", "verify"], ["scheme", "check"]):
             with self.subTest(args=args):
                 out = run_cli(*(args + ["--help"]))
@@ -111,6 +111,27 @@ class TestCliDatabase(unittest.TestCase):
         self.assertEqual(out.returncode, 1)
         actions = [r[0] for r in self.db.sql("SELECT action FROM audit_log WHERE username = 'system:cli' ORDER BY id")]
         self.assertEqual(actions, ["user.create", "user.password.reset"])
+        self.assertEqual(run_cli("audit", "verify", db=self.db).returncode, 0)
+
+    def test_new_installation_region_then_first_admin(self):
+        self.assertEqual(run_cli("migrate", db=self.db).returncode, 0)
+        out = run_cli("user", "add", "--username", "first", "--role", "admin", stdin="Chief#2026ad\n", db=self.db)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no pooling region", out.stderr)
+        out = run_cli("area", "add", "--code", "330900", "--name", "舟山市", db=self.db)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        out = run_cli("area", "add", "--code", "330902", "--name", "定海区", "--parent", "330900", db=self.db)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        out = run_cli("area", "add", "--code", "330903", "--name", "普陀区", "--parent", "999999", db=self.db)
+        self.assertEqual(out.returncode, 1)
+        out = run_cli("area", "add", "--code", "12", "--name", "坏代码", "--parent", "330900", db=self.db)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("code", out.stderr)
+        self.assertEqual(run_cli("area", "add", "--code", "330904", db=self.db).returncode, 2)
+        out = run_cli("user", "add", "--username", "first", "--role", "admin", "--must-change",
+                      stdin="Chief#2026ad\n", db=self.db)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(self.db.sql("SELECT must_change_password FROM users WHERE username = 'first'"), [["1"]])
         self.assertEqual(run_cli("audit", "verify", db=self.db).returncode, 0)
 
     def test_settings_from_environment(self):

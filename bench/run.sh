@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# bench/run.sh: every benchmark, each printing absolute figures and ratios to a baseline from the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bench/http.sh "$build" sqlite
+bench/http.sh "$build" pgsql
