@@ -42,7 +42,7 @@ int jx_parse_object(const char *text, size_t len, json_t **out, struct err *e)
 		return err_set(e, ERR_INVALID, "body", "请求体为空，需要一个JSON对象");
 	if (!jx_depth_ok(text, len, LIMIT_JSON_DEPTH))
 		return err_set(e, ERR_INVALID, "body", "JSON嵌套层数超过%d层", LIMIT_JSON_DEPTH);
-	v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!v) {
 		char msg[160];
 		str_sanitize(je.text, msg, sizeof msg);

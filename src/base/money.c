@@ -49,11 +49,9 @@ bool money_parse(const char *s, int64_t *fen)
 		if (decimals == 1)
 			frac *= 10;
 	}
-	*fen = whole * 100 + frac;
-	if (*fen > MONEY_MAX_FEN)
+	if (whole * 100 + frac > MONEY_MAX_FEN)
 		return false;
-	if (neg)
-		*fen = -*fen;
+	*fen = neg ? -(whole * 100 + frac) : whole * 100 + frac;
 	return true;
 }
 

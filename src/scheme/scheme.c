@@ -277,6 +277,13 @@ static void parse_calendar(json_t *doc, struct scheme *s, struct scheme_diag *d)
 			problem(d, "$.calendar.workdays", "%s is a weekday already; list only weekend days worked", ds);
 		}
 	}
+	for (int i = 0; i < s->n_workdays; i++)
+		for (int k = 0; k < s->n_holidays; k++)
+			if (s->workdays[i] == s->holidays[k]) {
+				char ds[DATE_STR];
+				date_format(s->workdays[i], ds);
+				problem(d, "$.calendar.workdays", "%s is listed as a holiday and as a working day", ds);
+			}
 	s->cal.holidays = s->holidays;
 	s->cal.n_holidays = s->n_holidays;
 	s->cal.workdays = s->workdays;
