@@ -108,6 +108,11 @@
 /* Most areas returned in one list: a large city has a few thousand neighbourhood committees. */
 #define LIMIT_AREA_LIST 20000
 
+/* Most API tokens or providers returned by their (unpaginated) directory lists: a region has tens of
+ * integrations and at most a few thousand providers (Shanghai-size: 2,000). */
+#define LIMIT_TOKEN_LIST 1000
+#define LIMIT_PROVIDER_LIST 10000
+
 /* ---- scheme files ---- */
 
 #define LIMIT_SCHEME_BYTES (4 * 1024 * 1024)

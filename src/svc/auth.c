@@ -596,7 +596,8 @@ int auth_token_list(struct db *db, const struct actor *a, json_t **out, struct e
 	int rc;
 
 	(void)a;
-	rc = db_query0(db, &st, e, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id DESC LIMIT 1000");
+	rc = db_query(db, &st, e, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id DESC LIMIT $1",
+		      DB_INT(LIMIT_TOKEN_LIST));
 	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
 		rc = 0;
 		json_array_append_new(items, token_row_json(db, st));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/str.h"
 
 int provider_list(struct db *db, const struct actor *a, json_t **out, struct err *e)
@@ -18,8 +19,8 @@ int provider_list(struct db *db, const struct actor *a, json_t **out, struct err
 	rc = db_query(db, &st, e,
 		      "SELECT p.id, p.code, p.name, p.status, a.id, a.name FROM providers p"
 		      " LEFT JOIN areas a ON a.id = p.area_id"
-		      " WHERE ($1 = 0 OR p.id = $1) AND ($2 = '' OR a.path LIKE $2) ORDER BY p.code LIMIT 10000",
-		      DB_INT(a->provider_id), DB_TEXT(scope));
+		      " WHERE ($1 = 0 OR p.id = $1) AND ($2 = '' OR a.path LIKE $2) ORDER BY p.code LIMIT $3",
+		      DB_INT(a->provider_id), DB_TEXT(scope), DB_INT(LIMIT_PROVIDER_LIST));
 	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
 		rc = 0;
 		json_array_append_new(items,
