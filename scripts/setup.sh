@@ -21,14 +21,14 @@ done
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# Debian packages: build tools and libraries, the PostgreSQL server for the test suite, Chromium for browser tests,
-# wrk for benchmarks.
+# Debian packages: build tools and libraries, the PostgreSQL server for the test suite, Chromium and a CJK font for
+# browser tests and screenshots, wrk for benchmarks.
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev
   postgresql postgresql-client
   python3
-  chromium
+  chromium fonts-wqy-microhei
   wrk
 )
 

@@ -180,14 +180,18 @@ void auth_throttle_reset(void)
 static void audit_login(struct db *db, struct actor *a, const char *username, int64_t uid, const char *outcome,
 			const char *reason)
 {
+	struct actor anon = *a;
 	struct err e;
 	char safe[LIMIT_USERNAME_MAX + 1], id[24];
 	json_t *d;
 
+	/* The name that was tried goes into the row's user name (the actor stays anonymous: no user id, no role), so
+	 * the trail can be searched by it. */
 	str_sanitize(username, safe, sizeof safe);
-	d = json_pack("{s:s, s:s}", "username", safe, "reason", reason);
+	str_copy(anon.username, safe, sizeof anon.username);
+	d = json_pack("{s:s}", "reason", reason);
 	snprintf(id, sizeof id, "%lld", (long long)uid);
-	if (audit_append(db, a, "session.login", "user", uid ? id : NULL, outcome, d, &e) == 0)
+	if (audit_append(db, &anon, "session.login", "user", uid ? id : NULL, outcome, d, &e) == 0)
 		a->audited = true;
 	json_decref(d);
 }
@@ -297,7 +301,8 @@ int auth_login(struct db *db, struct actor *a, const char *username, const char 
 		    DB_TEXT(a->ip));
 	if (!rc)
 		rc = db_exec(db, NULL, e,
-			     "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = $1 WHERE id = $2",
+			     "UPDATE users SET failed_logins = 0, locked_until = 0, previous_login_at = last_login_at,"
+			     " last_login_at = $1 WHERE id = $2",
 			     DB_INT(now), DB_INT(uid));
 	if (!rc && crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
 						  crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE) != 0) {

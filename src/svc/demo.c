@@ -47,21 +47,21 @@ static const struct {
 };
 
 const struct demo_login demo_logins[] = {
-	{"admin", "admin", "系统管理员（演示）", "region"},
-	{"bureau", "bureau", "王晓敏（医保经办）", "region"},
-	{"bureau_lj", "bureau", "陈立（临江区医保经办）", "district:339902"},
-	{"auditor", "auditor", "李建国（基金监管）", "region"},
-	{"intake", "intake", "张丽华（望江街道受理）", "street:339902001"},
-	{"coordinator", "coordinator", "刘芳（望江街道协管员）", "street:339902001"},
-	{"coord_hw", "coordinator", "周海燕（海湾街道协管员）", "street:339903001"},
-	{"assessor", "assessor", "赵明（评估员）", "region"},
-	{"expert", "expert", "孙卫东（评估专家）", "region"},
-	{"committee", "committee", "钱玉兰（评估委员会）", "region"},
-	{"nurse", "nurse", "吴静（望江社区护士）", "street:339902001"},
-	{"provider_admin", "provider_admin", "郑国强（颐康护理管理员）", "provider:P0001"},
-	{"caregiver", "caregiver", "冯桂英（颐康护理员）", "provider:P0001"},
-	{"dept", "dept", "民政局数据共享账号", "region"},
-	{"applicant", "applicant", "参保人家属（演示）", "region"},
+	{"admin", "admin", "系统管理员", "region"},
+	{"bureau", "bureau", "王晓敏", "region"},
+	{"bureau_lj", "bureau", "陈立", "district:339902"},
+	{"auditor", "auditor", "李建国", "region"},
+	{"intake", "intake", "张丽华", "street:339902001"},
+	{"coordinator", "coordinator", "刘芳", "street:339902001"},
+	{"coord_hw", "coordinator", "周海燕", "street:339903001"},
+	{"assessor", "assessor", "赵明", "region"},
+	{"expert", "expert", "孙卫东", "region"},
+	{"committee", "committee", "钱玉兰", "region"},
+	{"nurse", "nurse", "吴静", "street:339902001"},
+	{"provider_admin", "provider_admin", "郑国强", "provider:P0001"},
+	{"caregiver", "caregiver", "冯桂英", "provider:P0001"},
+	{"dept", "dept", "民政局数据共享", "region"},
+	{"applicant", "applicant", "何秀英（家属）", "region"},
 };
 const int demo_login_count = (int)(sizeof demo_logins / sizeof demo_logins[0]);
 

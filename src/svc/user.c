@@ -18,7 +18,7 @@
 #define USER_COLS                                                                                                  \
 	"u.id, u.username, u.display_name, u.role, u.area_id, u.provider_id, u.status, u.must_change_password,"      \
 	" u.locked_until, u.last_login_at, u.created_at, u.updated_at, u.failed_logins, a.level, a.code, a.name,"    \
-	" p.code, p.name"
+	" p.code, p.name, u.previous_login_at"
 #define USER_FROM                                                                                                  \
 	" FROM users u LEFT JOIN areas a ON a.id = u.area_id LEFT JOIN providers p ON p.id = u.provider_id"          \
 	" LEFT JOIN areas pa ON pa.id = p.area_id"
@@ -50,7 +50,7 @@ static json_t *user_json(struct db *db, struct db_stmt *st)
 	int64_t now = date_now_unix();
 
 	(void)db;
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:b, s:o, s:o, s:I, s:I}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:b, s:o, s:o, s:o, s:I, s:I}",
 			 "id", (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "display_name",
 			 db_col_text(st, 2), "role", db_col_text(st, 3), "role_label",
 			 role_label((enum role)role_parse(db_col_text(st, 3))), "scope",
@@ -58,6 +58,7 @@ static json_t *user_json(struct db *db, struct db_stmt *st)
 			 "must_change_password", db_col_int(st, 7) != 0, "locked", db_col_int(st, 8) > now,
 			 "locked_until", db_col_int(st, 8) > now ? json_integer(db_col_int(st, 8)) : json_null(),
 			 "last_login_at", db_col_null(st, 9) ? json_null() : json_integer(db_col_int(st, 9)),
+			 "previous_login_at", db_col_null(st, 18) ? json_null() : json_integer(db_col_int(st, 18)),
 			 "created_at", (json_int_t)db_col_int(st, 10), "updated_at", (json_int_t)db_col_int(st, 11));
 }
 

@@ -44,6 +44,17 @@ class TestLogin(LtciTestCase):
         reasons = " ".join(r["detail"] for r in rows)
         self.assertIn("wrong_password", reasons)
         self.assertIn("unknown_user", reasons)
+        # failed attempts are found by the name that was tried
+        r = self.as_user("auditor").get("/api/v1/audit?username=committee&action=session.login&outcome=failed")
+        self.assertEqual(r.json["total"], 1, r)
+        self.assertEqual((r.json["items"][0]["actor_kind"], r.json["items"][0]["user_id"]), ("anonymous", None))
+        self.assertNotIn("Wrong@2026x", str(r.json))
+
+    def test_previous_login_is_kept(self):
+        first = self.login("dept").get("/api/v1/me").json["user"]
+        second = self.login("dept").get("/api/v1/me").json["user"]
+        self.assertEqual(second["previous_login_at"], first["last_login_at"])
+        self.assertGreaterEqual(second["last_login_at"], first["last_login_at"])
 
     def test_login_validation(self):
         c = self.new_client()

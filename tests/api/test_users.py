@@ -86,7 +86,7 @@ class TestUsers(LtciTestCase):
         r = admin.get("/api/v1/users?role=coordinator")
         self.assertTrue(all(u["role"] == "coordinator" for u in r.json["items"]))
         self.assertGreaterEqual(r.json["total"], 2)
-        r = admin.get("/api/v1/users?q=" + urllib.parse.quote("海湾"))
+        r = admin.get("/api/v1/users?q=" + urllib.parse.quote("海燕"))
         self.assertEqual([u["username"] for u in r.json["items"]], ["coord_hw"])
         r = admin.get("/api/v1/users?q=_")  # '_' is literal, not a wildcard
         self.assertTrue(all("_" in u["username"] or "_" in u["display_name"] for u in r.json["items"]))

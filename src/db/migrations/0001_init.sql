@@ -38,6 +38,7 @@ CREATE TABLE users (
   failed_logins INTEGER NOT NULL DEFAULT 0,
   locked_until BIGINT NOT NULL DEFAULT 0,
   last_login_at BIGINT,
+  previous_login_at BIGINT,          -- the sign-in before the last one, for the "last signed in" notice
   password_changed_at BIGINT,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,

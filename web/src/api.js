@@ -1,0 +1,96 @@
+// HTTP client for the ltci JSON API (/api/v1): adds the CSRF header to every non-GET request,
+// turns error bodies into ApiError, shows the server's Chinese message, and hands 401 and
+// "must change password" 403 responses to handlers installed by the router.
+import { ElMessage } from 'element-plus'
+
+const BASE = '/api/v1'
+
+let csrfToken = ''
+const handlers = { unauthorized: null, mustChangePassword: null }
+
+export function setCsrfToken(token) {
+  csrfToken = token || ''
+}
+
+// Installs callbacks for session-level failures: { unauthorized(err), mustChangePassword(err) }.
+export function setAuthHandlers(h) {
+  Object.assign(handlers, h)
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.field = field || ''
+  }
+}
+
+// Identical messages raised at the same moment (e.g. several requests failing with 401) are shown once.
+export function showError(message) {
+  ElMessage({ type: 'error', message, grouping: true, showClose: true })
+}
+
+function buildQuery(params) {
+  if (!params) return ''
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue
+    q.append(k, String(v))
+  }
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+// request(method, path, { body, params, silent, noAuthRedirect })
+//   silent: do not show the error message (the caller shows it itself)
+//   noAuthRedirect: a 401 is an ordinary error (login form, initial /me probe)
+export async function request(method, path, opts = {}) {
+  const headers = { Accept: 'application/json' }
+  const init = { method, headers, credentials: 'same-origin' }
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(opts.body)
+  }
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+
+  let res
+  try {
+    res = await fetch(BASE + path + buildQuery(opts.params), init)
+  } catch (e) {
+    const err = new ApiError(0, 'network', '网络错误，无法连接服务器，请稍后重试')
+    if (!opts.silent) showError(err.message)
+    throw err
+  }
+
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch (e) {
+      data = null
+    }
+  }
+  if (res.ok) return data
+
+  const body = (data && data.error) || {}
+  const err = new ApiError(
+    res.status,
+    body.code || 'http_' + res.status,
+    body.message || `请求失败（HTTP ${res.status}）`,
+    body.field
+  )
+  if (!opts.silent) showError(err.message)
+  if (res.status === 401 && !opts.noAuthRedirect && handlers.unauthorized) handlers.unauthorized(err)
+  if (res.status === 403 && err.field === 'password' && handlers.mustChangePassword) handlers.mustChangePassword(err)
+  throw err
+}
+
+export const api = {
+  get: (path, params, opts) => request('GET', path, { ...opts, params }),
+  post: (path, body, opts) => request('POST', path, { ...opts, body: body ?? {} }),
+  put: (path, body, opts) => request('PUT', path, { ...opts, body: body ?? {} }),
+  patch: (path, body, opts) => request('PATCH', path, { ...opts, body: body ?? {} }),
+  del: (path, opts) => request('DELETE', path, opts)
+}

@@ -1,0 +1,52 @@
+// Reference data shared by several pages (roles, providers, areas), fetched once per session
+// and cached; area lists are turned into trees client-side.
+import { api } from './api.js'
+
+const cache = { roles: null, providers: null, areas: null }
+
+export function clearRefData() {
+  cache.roles = cache.providers = cache.areas = null
+}
+
+export async function loadRoles() {
+  if (!cache.roles) cache.roles = api.get('/roles').then((d) => d.items || []).catch((e) => { cache.roles = null; throw e })
+  return cache.roles
+}
+
+export async function loadProviders() {
+  if (!cache.providers) cache.providers = api.get('/providers').then((d) => d.items || []).catch((e) => { cache.providers = null; throw e })
+  return cache.providers
+}
+
+export async function loadAreas(force = false) {
+  if (force || !cache.areas) cache.areas = api.get('/areas').then((d) => d.items || []).catch((e) => { cache.areas = null; throw e })
+  return cache.areas
+}
+
+// Flat list [{id,parent_id,...}] -> forest of nodes {...item, children:[]} ordered by code.
+// Items whose parent is not in the list (outside the user's scope) become roots.
+export function buildAreaTree(items) {
+  const byId = new Map()
+  for (const a of items) byId.set(a.id, { ...a, children: [] })
+  const roots = []
+  for (const node of byId.values()) {
+    const parent = node.parent_id != null ? byId.get(node.parent_id) : null
+    if (parent) parent.children.push(node)
+    else roots.push(node)
+  }
+  const sort = (list) => {
+    list.sort((a, b) => String(a.code).localeCompare(String(b.code)))
+    for (const n of list) sort(n.children)
+  }
+  sort(roots)
+  return roots
+}
+
+// Area levels that make sense as an account scope for a role: staff work for the whole region,
+// a district or a street; only applicants may be tied to a neighbourhood committee.
+const WIDE_ROLES = ['admin', 'bureau', 'auditor', 'committee', 'dept']
+export function scopeLevelsFor(role) {
+  if (role === 'applicant') return ['region', 'district', 'street', 'neighbourhood']
+  if (WIDE_ROLES.includes(role)) return ['region', 'district']
+  return ['region', 'district', 'street']
+}
