@@ -11,6 +11,9 @@ const struct cli_command cli_commands[] = {
 	{"migrate", "create or upgrade the database schema", cli_migrate},
 	{"user", "manage accounts: add, list, passwd", cli_user},
 	{"area", "add an area (the pooling region on a new installation)", cli_area},
+	{"import", "bulk import persons, enrolments, deaths or hospital stays from CSV", cli_import},
+	{"contributions", "compute a year's contributions and post them to the fund", cli_contributions},
+	{"fund", "the fund's summary (income, spending, balance, usage) and ledger check", cli_fund},
 	{"demo", "load the demo data set (a fictional city)", cli_demo},
 	{"scheme", "check a scheme file", cli_scheme},
 	{"audit", "verify the audit trail's hash chain", cli_audit},
@@ -23,7 +26,7 @@ static void print_help(FILE *f)
 {
 	fprintf(f, "usage: ltci COMMAND [OPTIONS]\n\nLong-term care insurance administration.\n\nCommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
-		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+		fprintf(f, "  %-13s %s\n", c->name, c->summary);
 	fprintf(f, "\nEach command takes --help. Settings come from flags, else the environment (LTCI_DB, LTCI_LISTEN,\n"
 		   "LTCI_SCHEME, LTCI_WEB), else defaults (" DEFAULT_DB ", " DEFAULT_LISTEN ").\n");
 }

@@ -45,6 +45,26 @@ int api_tokens_revoke(struct http_req *r);
 int api_audit_list(struct http_req *r);
 int api_audit_verify(struct http_req *r);
 
+/* persons.c */
+int api_persons_list(struct http_req *r);
+int api_persons_get(struct http_req *r);
+int api_persons_create(struct http_req *r);
+int api_persons_update(struct http_req *r);
+int api_persons_enrol(struct http_req *r);
+int api_persons_death(struct http_req *r);
+int api_persons_stay(struct http_req *r);
+
+/* fund.c */
+int api_contribution_run(struct http_req *r);
+int api_fund_summary(struct http_req *r);
+int api_fund_ledger(struct http_req *r);
+
+/* imports.c */
+int api_imports_create(struct http_req *r);
+int api_imports_list(struct http_req *r);
+int api_imports_get(struct http_req *r);
+int api_imports_rejects(struct http_req *r);
+
 /* Which routes a role may call, as ["GET /api/v1/users", ...] (for the web app's menu). */
 json_t *api_allowed_routes(enum role role, enum actor_kind kind);
 

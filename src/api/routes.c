@@ -6,9 +6,20 @@
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define AUDIT_READERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
 #define ANYONE ROLES_ALL
+#define BUREAU ROLE_BIT(ROLE_BUREAU)
+#define REGISTRY_WRITERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_INTAKE))
+#define REGISTRY_READERS                                                                                          \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_INTAKE) | ROLE_BIT(ROLE_COORDINATOR) |       \
+	 ROLE_BIT(ROLE_ASSESSOR) | ROLE_BIT(ROLE_EXPERT) | ROLE_BIT(ROLE_COMMITTEE) | ROLE_BIT(ROLE_NURSE))
+#define FUND_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR))
 
 static const char *const q_users[] = {"q", "role", "status", "page", "page_size", NULL};
 static const char *const q_areas[] = {"parent_id", "level", "q", NULL};
+static const char *const q_page[] = {"page", "page_size", NULL};
+static const char *const q_persons[] = {"name", "id", "phone", "area_id", "status", "page", "page_size", NULL};
+static const char *const q_year[] = {"year", NULL};
+static const char *const q_ledger[] = {"kind", "from", "to", "page", "page_size", NULL};
+static const char *const q_upload[] = {"kind", "filename", NULL};
 static const char *const q_audit[] = {"user_id", "username", "action", "target_type", "target_id", "outcome",
 				      "from", "to", "page", "page_size", NULL};
 
@@ -48,6 +59,31 @@ const struct route api_routes[] = {
 	 "新建接口令牌"},
 	{"DELETE", "/api/v1/tokens/:id", ADMIN, ROUTE_SESSION_ONLY, "token.revoke", NULL, api_tokens_revoke,
 	 "吊销接口令牌"},
+
+	{"GET", "/api/v1/persons", REGISTRY_READERS, 0, NULL, q_persons, api_persons_list, "参保人检索（脱敏）"},
+	{"POST", "/api/v1/persons", REGISTRY_WRITERS, ROUTE_BODY, "person.create", NULL, api_persons_create,
+	 "登记参保人"},
+	{"GET", "/api/v1/persons/:id", REGISTRY_READERS, 0, NULL, NULL, api_persons_get, "参保人完整信息（记入审计）"},
+	{"PATCH", "/api/v1/persons/:id", REGISTRY_WRITERS, ROUTE_BODY, "person.update", NULL, api_persons_update,
+	 "修改参保人联系信息、住址、联系人"},
+	{"POST", "/api/v1/persons/:id/enrolments", BUREAU, ROUTE_BODY, "enrolment.create", NULL, api_persons_enrol,
+	 "新增参保登记记录"},
+	{"PUT", "/api/v1/persons/:id/death", BUREAU, ROUTE_BODY, "person.death", NULL, api_persons_death,
+	 "登记或更正死亡日期"},
+	{"POST", "/api/v1/persons/:id/hospital-stays", BUREAU, ROUTE_BODY, "person.hospital_stay", NULL,
+	 api_persons_stay, "登记住院记录"},
+
+	{"POST", "/api/v1/contributions/runs", BUREAU, ROUTE_BODY, "contributions.run", NULL, api_contribution_run,
+	 "核定年度筹资并记入基金"},
+	{"GET", "/api/v1/fund/summary", FUND_READERS, 0, NULL, q_year, api_fund_summary, "基金收支概况"},
+	{"GET", "/api/v1/fund/ledger", FUND_READERS, 0, NULL, q_ledger, api_fund_ledger, "基金明细账"},
+
+	{"POST", "/api/v1/imports", BUREAU, ROUTE_UPLOAD, "import.upload", q_upload, api_imports_create,
+	 "上传CSV批量导入"},
+	{"GET", "/api/v1/imports", FUND_READERS, 0, NULL, q_page, api_imports_list, "导入任务列表"},
+	{"GET", "/api/v1/imports/:id", FUND_READERS, 0, NULL, NULL, api_imports_get, "导入任务进度"},
+	{"GET", "/api/v1/imports/:id/rejects", FUND_READERS, 0, NULL, NULL, api_imports_rejects,
+	 "下载被拒绝的记录"},
 
 	{"GET", "/api/v1/audit", AUDIT_READERS, 0, NULL, q_audit, api_audit_list, "审计日志查询"},
 	{"GET", "/api/v1/audit/verify", AUDIT_READERS, 0, NULL, NULL, api_audit_verify, "校验审计日志哈希链"},

@@ -12,8 +12,13 @@
  * limit. */
 #define LIMIT_BODY_BYTES (1024 * 1024)
 
-/* Largest uploaded file (materials, audio, CSV imports travel through their own routes). */
+/* Largest uploaded file (materials, audio). A declared body over this is answered at once and the connection
+ * closed rather than drained. */
 #define LIMIT_UPLOAD_BYTES (64 * 1024 * 1024)
+
+/* Largest CSV import uploaded through the web console: a registry of a million persons is about 110 MB. Larger
+ * files go through 'ltci import' on the server. Streamed to disk, never held in memory. */
+#define LIMIT_IMPORT_BYTES (512LL * 1024 * 1024)
 
 /* Deepest JSON nesting accepted. Our documents are at most 4-5 levels deep; 32 stops stack-exhaustion payloads
  * long before jansson's own recursion limit. */
@@ -97,6 +102,11 @@
 /* Milliseconds SQLite waits for a lock held by another connection before giving up with "busy". */
 #define LIMIT_SQLITE_BUSY_MS 10000
 
+/* SQLite page cache per connection (KiB, as text for the PRAGMA) and the memory-mapped window: 64 MiB of cache
+ * holds the hot index pages of a million-person registry; 1 GiB of address space for mmap costs no memory. */
+#define LIMIT_SQLITE_CACHE_KIB "65536"
+#define LIMIT_SQLITE_MMAP_BYTES "1073741824"
+
 /* Prepared statements cached per connection. */
 #define LIMIT_STMT_CACHE 256
 
@@ -112,6 +122,13 @@
  * integrations and at most a few thousand providers (Shanghai-size: 2,000). */
 #define LIMIT_TOKEN_LIST 1000
 #define LIMIT_PROVIDER_LIST 10000
+
+/* ---- bulk imports ---- */
+
+/* Largest CSV record (one person with an address is ~200 bytes) and most columns: generous, but a file of one
+ * endless line or column cannot exhaust memory. */
+#define LIMIT_CSV_RECORD_BYTES (64 * 1024)
+#define LIMIT_CSV_FIELDS 64
 
 /* ---- scheme files ---- */
 

@@ -178,3 +178,43 @@ void str_like_contains(const char *s, char *out, size_t size)
 	out[j++] = '%';
 	out[j] = '\0';
 }
+
+static size_t count_digits(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+bool str_phone_valid(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return false;
+	if (s[0] == '1') {
+		return strlen(s) == 11 && count_digits(s) == 11 && s[1] >= '3' && s[1] <= '9';
+	}
+	if (s[0] != '0')
+		return false;
+	/* area code and number, with or without a hyphen between them */
+	n = count_digits(s);
+	if (s[n] == '-') {
+		if (n < 3 || n > 4)
+			return false;
+		s += n + 1;
+		n = count_digits(s);
+		if (n < 7 || n > 8)
+			return false;
+	} else if (n < 10 || n > 12) {
+		return false;
+	}
+	s += n;
+	if (*s == '-') {
+		n = count_digits(s + 1);
+		return n >= 1 && n <= 6 && s[1 + n] == '\0';
+	}
+	return *s == '\0';
+}

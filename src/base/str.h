@@ -26,6 +26,9 @@ void str_hex(const unsigned char *p, size_t n, char *out);
 void str_mask_id(const char *s, char *out, size_t size);
 /* Mask a phone number: keep the first 3 and last 4 digits ("138****5678"). */
 void str_mask_phone(const char *s, char *out, size_t size);
+/* A mainland phone number: mobile (11 digits, 1[3-9]...) or landline (0 + 2-3 digit area code, optional '-',
+ * 7-8 digits, optional '-' extension of 1-6 digits). */
+bool str_phone_valid(const char *s);
 /* A LIKE pattern matching s anywhere, with %, _ and \ escaped (use with ESCAPE '\'). */
 void str_like_contains(const char *s, char *out, size_t size);
 /* Replace each invalid byte of s by '?' so it can be logged; writes at most size-1 bytes. */

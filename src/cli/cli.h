@@ -12,6 +12,7 @@
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define DEFAULT_SCHEME "schemes/zhoushan.json"
 #define DEFAULT_WEB "web/dist"
+#define DEFAULT_DATA "var"
 
 struct cli_command {
 	const char *name;
@@ -25,6 +26,9 @@ int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_area(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_contributions(int argc, char **argv);
+int cli_fund(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_scheme(int argc, char **argv);
 int cli_audit(int argc, char **argv);

@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "scheme/scheme.h"
 #include "svc/auth.h"
+#include "svc/import_job.h"
 
 static const char usage[] =
 	"usage: ltci serve [--listen ADDR:PORT] [--db URL] [--scheme FILE] [--web DIR] [--threads N]\n"
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  --scheme FILE       scheme file (LTCI_SCHEME, default " DEFAULT_SCHEME ")\n"
 	"  --web DIR           built web app (LTCI_WEB, default " DEFAULT_WEB ")\n"
 	"  --threads N         worker threads, each with one database connection (LTCI_THREADS, default 4)\n"
+	"  --data DIR          uploads, imports and their rejects files (LTCI_DATA, default " DEFAULT_DATA ")\n"
 	"  --tls-cert FILE     serve HTTPS with this PEM certificate (and --tls-key)\n"
 	"\n"
 	"Environment: LTCI_SESSION_IDLE and LTCI_SESSION_MAX (seconds) set session idle and absolute expiry;\n"
@@ -74,11 +76,12 @@ int cli_serve(int argc, char **argv)
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
 		{"scheme", required_argument, NULL, 's'}, {"web", required_argument, NULL, 'w'},
 		{"threads", required_argument, NULL, 't'}, {"tls-cert", required_argument, NULL, 'c'},
-		{"tls-key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'},
+		{"tls-key", required_argument, NULL, 'k'}, {"data", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *listen = NULL, *dburl = NULL, *scheme_path = NULL, *web = NULL, *threads = NULL;
-	const char *cert = NULL, *key = NULL;
+	const char *cert = NULL, *key = NULL, *data = NULL;
 	struct app app;
 	struct scheme_diag diag;
 	struct db *db;
@@ -97,6 +100,7 @@ int cli_serve(int argc, char **argv)
 		case 't': threads = optarg; break;
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
+		case 'D': data = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "ltci serve: unknown or incomplete option '%s'\n", argv[optind - 1]);
@@ -127,6 +131,7 @@ int cli_serve(int argc, char **argv)
 	str_copy(app.cfg.tls_key, key ? key : "", sizeof app.cfg.tls_key);
 	app.cfg.secure_cookies = getenv("LTCI_SECURE_COOKIES") && strcmp(getenv("LTCI_SECURE_COOKIES"), "1") == 0;
 	str_copy(app.cfg.web_dir, cli_setting(web, "LTCI_WEB", DEFAULT_WEB), sizeof app.cfg.web_dir);
+	str_copy(app.cfg.data_dir, cli_setting(data, "LTCI_DATA", DEFAULT_DATA), sizeof app.cfg.data_dir);
 	if (!realpath(app.cfg.web_dir, app.web_real)) {
 		app.web_real[0] = '\0';
 		log_warn("event=no_web_app dir=%s msg=\"web app not built; serving the API only\"", app.cfg.web_dir);
@@ -150,6 +155,8 @@ int cli_serve(int argc, char **argv)
 		scheme_free(app.scheme);
 		return 1;
 	}
+	if (import_jobs_recover(db, &e))
+		cli_error(&e);
 	db_close(db);
 	if (auth_init(&e) || db_pool_create(dburl, &app.pool, &e)) {
 		cli_error(&e);

@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "db/db_impl.h"
+
+static void stmt_free(struct db_stmt *st);
 
 int db_open(const char *url, struct db **out, struct err *e)
 {
@@ -41,11 +45,8 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < db->ncache; i++) {
-		db->ops->finalize(db->cache[i]);
-		free(db->cache[i]->sql);
-		free(db->cache[i]);
-	}
+	for (int i = 0; i < db->ncache; i++)
+		stmt_free(db->cache[i]);
 	db->ops->close(db);
 	free(db);
 }
@@ -106,6 +107,10 @@ static void stmt_free(struct db_stmt *st)
 {
 	st->db->ops->finalize(st);
 	free(st->sql);
+	free(st->sig);
+	free(st->pidx);
+	free(st->values);
+	free(st->ints);
 	free(st);
 }
 
@@ -113,41 +118,67 @@ int db_query_v(struct db *db, struct db_stmt **out, struct err *e, const char *s
 	       int nargs)
 {
 	struct db_stmt *st = NULL;
-	char sig[DB_MAX_PARAMS + 1];
+	char sigbuf[128], *sig = sigbuf;
 	uint64_t key;
 	int rc;
 
 	*out = NULL;
 	if (nargs > DB_MAX_PARAMS)
 		return err_set(e, ERR_INTERNAL, NULL, "too many SQL parameters (%d)", nargs);
+	if (nargs + 1 > (int)sizeof sigbuf)
+		sig = xmalloc((size_t)nargs + 1);
 	for (int i = 0; i < nargs; i++)
 		sig[i] = (args[i].t == DBV_INT || args[i].t == DBV_NULL_INT) ? 'i' : 't';
 	sig[nargs] = '\0';
-	key = stmt_key(sql, sig);
+	/* The same literal again (the common case) is found by its address, without hashing the text. */
 	for (int i = 0; i < db->ncache; i++) {
+		struct db_stmt *c = db->cache[i];
+		if (c->sql_ptr == sql && !c->in_use && c->nparams == nargs && memcmp(c->sig, sig, (size_t)nargs) == 0 &&
+		    strcmp(c->sql, sql) == 0) {
+			st = c;
+			break;
+		}
+	}
+	key = st ? st->key : stmt_key(sql, sig);
+	for (int i = 0; !st && i < db->ncache; i++) {
 		struct db_stmt *c = db->cache[i];
 		if (c->key == key && !c->in_use && strcmp(c->sql, sql) == 0 && strcmp(c->sig, sig) == 0) {
 			st = c;
+			c->sql_ptr = sql;
 			break;
 		}
 	}
 	if (!st) {
 		st = xcalloc(1, sizeof *st);
 		st->db = db;
+		st->sql_ptr = sql;
 		st->sql = xstrdup(sql);
 		st->key = key;
-		memcpy(st->sig, sig, (size_t)nargs + 1);
+		st->sig = xstrndup(sig, (size_t)nargs);
 		st->nparams = nargs;
+		st->pidx = xcalloc((size_t)nargs + 1, sizeof *st->pidx);
+		st->values = xcalloc((size_t)nargs + 1, sizeof *st->values);
+		st->ints = xcalloc((size_t)nargs + 1, sizeof *st->ints);
 		st->cached = db->ncache < LIMIT_STMT_CACHE;
 		rc = db->ops->prepare(st, e);
 		if (rc) {
+			st->sq = NULL;
+			st->name[0] = '\0';
 			free(st->sql);
+			free(st->sig);
+			free(st->pidx);
+			free(st->values);
+			free(st->ints);
 			free(st);
+			if (sig != sigbuf)
+				free(sig);
 			return rc;
 		}
 		if (st->cached)
 			db->cache[db->ncache++] = st;
 	}
+	if (sig != sigbuf)
+		free(sig);
 	st->in_use = true;
 	rc = db->ops->bind(st, args, nargs, e);
 	if (rc) {
@@ -244,6 +275,144 @@ int db_int_v(struct db *db, int64_t *out, struct err *e, const char *sql, const 
 bool db_last_unique_violation(const struct db *db)
 {
 	return db->last_unique;
+}
+
+/* ---- bulk loading ---- */
+
+struct db_copy {
+	struct db *db;
+	int ncols;
+	char *insert_sql;     /* SQLite: the INSERT run for each row (statement cache keeps it prepared) */
+	struct buf data;      /* PostgreSQL: COPY text being gathered */
+	bool failed;
+};
+
+#define COPY_FLUSH (256 * 1024)
+
+int db_copy_begin(struct db *db, const char *table, const char *columns, int ncols, struct db_copy **out,
+		  struct err *e)
+{
+	struct db_copy *c = xcalloc(1, sizeof *c);
+	struct buf sql;
+	int rc;
+
+	*out = NULL;
+	c->db = db;
+	c->ncols = ncols;
+	buf_init(&sql, 4096);
+	if (db->ops->copy_begin) {
+		buf_printf(&sql, "COPY %s (%s) FROM STDIN", table, columns);
+		rc = db->ops->copy_begin(db, sql.data, e);
+		buf_init(&c->data, COPY_FLUSH * 2 + LIMIT_CSV_RECORD_BYTES * 2);
+	} else {
+		buf_printf(&sql, "INSERT INTO %s (%s) VALUES (", table, columns);
+		for (int i = 1; i <= ncols; i++)
+			buf_printf(&sql, "%s$%d", i > 1 ? ", " : "", i);
+		buf_puts(&sql, ")");
+		rc = 0;
+		c->insert_sql = buf_steal(&sql);
+	}
+	buf_free(&sql);
+	if (rc) {
+		buf_free(&c->data);
+		free(c->insert_sql);
+		free(c);
+		if (db->tx_depth > 0)
+			db->tx_failed = true;
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+/* COPY text format: tab-separated, \N for NULL, backslash escapes for \, tab, newline and carriage return. */
+static void copy_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': buf_append(b, "\\\\", 2); break;
+		case '\t': buf_append(b, "\\t", 2); break;
+		case '\n': buf_append(b, "\\n", 2); break;
+		case '\r': buf_append(b, "\\r", 2); break;
+		default: buf_putc(b, *s);
+		}
+	}
+}
+
+int db_copy_row(struct db_copy *c, const struct db_val *vals, struct err *e)
+{
+	int rc;
+
+	if (c->failed)
+		return err_set(e, ERR_DB, NULL, "bulk load already failed");
+	if (!c->db->ops->copy_begin) {
+		struct db_stmt *st = NULL;
+		rc = db_query_v(c->db, &st, e, c->insert_sql, vals, c->ncols);
+		if (!rc) {
+			rc = db_step(st, e);
+			rc = rc == DB_DONE ? 0 : rc;
+			db_done(st);
+		}
+		if (rc)
+			c->failed = true;
+		return rc;
+	}
+	for (int i = 0; i < c->ncols; i++) {
+		char num[24];
+		if (i)
+			buf_putc(&c->data, '\t');
+		switch (vals[i].t) {
+		case DBV_INT:
+			snprintf(num, sizeof num, "%lld", (long long)vals[i].i);
+			buf_puts(&c->data, num);
+			break;
+		case DBV_TEXT: copy_escape(&c->data, vals[i].s); break;
+		case DBV_NULL_INT:
+		case DBV_NULL_TEXT: buf_append(&c->data, "\\N", 2); break;
+		}
+	}
+	if (buf_putc(&c->data, '\n')) {
+		c->failed = true;
+		return err_set(e, ERR_TOO_LARGE, NULL, "bulk load row too large");
+	}
+	if (c->data.len >= COPY_FLUSH) {
+		rc = c->db->ops->copy_data(c->db, c->data.data, c->data.len, e);
+		buf_reset(&c->data);
+		if (rc) {
+			c->failed = true;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int db_copy_end(struct db_copy *c, struct err *e)
+{
+	int rc = 0;
+
+	if (!c)
+		return 0;
+	if (c->db->ops->copy_begin) {
+		if (!c->failed && c->data.len)
+			rc = c->db->ops->copy_data(c->db, c->data.data, c->data.len, e);
+		/* always end the COPY so the connection is usable again */
+		{
+			struct err e2;
+			int rc2 = c->db->ops->copy_end(c->db, rc || c->failed ? &e2 : e);
+			if (!rc && !c->failed)
+				rc = rc2;
+		}
+		if (c->failed && !rc)
+			rc = err_set(e, ERR_DB, NULL, "bulk load failed");
+	} else if (c->failed) {
+		rc = err_set(e, ERR_DB, NULL, "bulk load failed");
+	}
+	if (rc && c->db->tx_depth > 0)
+		c->db->tx_failed = true;
+	buf_free(&c->data);
+	free(c->insert_sql);
+	free(c);
+	return rc;
 }
 
 /* ---- transactions ---- */

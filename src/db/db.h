@@ -105,6 +105,15 @@ int db_int_v(struct db *db, int64_t *out, struct err *e, const char *sql, const 
 /* True if the last failure on this connection was a uniqueness violation (to answer 409 instead of 500). */
 bool db_last_unique_violation(const struct db *db);
 
+/* Bulk loading into a table: COPY FROM STDIN on PostgreSQL, a prepared INSERT per row on SQLite. Use inside a
+ * transaction; columns is "a, b, c" (plain identifiers), each row gives ncols values. */
+struct db_copy;
+int db_copy_begin(struct db *db, const char *table, const char *columns, int ncols, struct db_copy **out,
+		  struct err *e);
+int db_copy_row(struct db_copy *c, const struct db_val *vals, struct err *e);
+/* Finish (and free) the copy; on error the transaction is marked failed. */
+int db_copy_end(struct db_copy *c, struct err *e);
+
 /* A pool hands each thread its own connection, opened on first use and closed when the thread exits or the pool
  * is destroyed. */
 struct db_pool;

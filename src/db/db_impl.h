@@ -7,24 +7,26 @@
 #include "base/limits.h"
 #include "db/db.h"
 
-/* Most parameters one statement may take. */
-#define DB_MAX_PARAMS 64
+/* Most parameters one statement may take (multi-row INSERTs use hundreds). */
+#define DB_MAX_PARAMS 2000
 
 struct db_stmt {
 	struct db *db;
+	const char *sql_ptr;        /* the caller's pointer: a literal is found again without hashing */
 	char *sql;
 	uint64_t key;               /* hash of sql and parameter types */
-	char sig[DB_MAX_PARAMS + 1]; /* parameter types: 'i' or 't' per parameter */
+	char *sig;                  /* parameter types: 'i' or 't' per parameter */
 	int nparams;
 	bool cached;
 	bool in_use;
 	/* SQLite */
 	void *sq;                   /* sqlite3_stmt */
+	int *pidx;                  /* bind index of $1..$n (0: not used by the statement) */
 	/* PostgreSQL */
 	char name[24];              /* prepared statement name */
 	unsigned generation;        /* connection generation it was prepared on */
-	const char *values[DB_MAX_PARAMS];
-	char ints[DB_MAX_PARAMS][24];
+	const char **values;        /* nparams entries */
+	char (*ints)[24];           /* text of integer parameters */
 	void *res;                  /* PGresult */
 	int row, nrows;
 	bool started;
@@ -42,6 +44,10 @@ struct db_ops {
 	int (*col_count)(struct db_stmt *st);
 	int64_t (*changes)(struct db_stmt *st);
 	int (*exec_script)(struct db *db, const char *sql, struct err *e);
+	/* bulk load; NULL for engines that use the generic INSERT path */
+	int (*copy_begin)(struct db *db, const char *sql, struct err *e);
+	int (*copy_data)(struct db *db, const char *data, size_t len, struct err *e);
+	int (*copy_end)(struct db *db, struct err *e);
 	const char *begin_sql;
 	void (*close)(struct db *db);
 };

@@ -7,6 +7,7 @@
 
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "db/db_impl.h"
 
@@ -82,7 +83,7 @@ static bool reconnect(struct db *db)
 
 static int pg_do_prepare(struct db_stmt *st, struct err *e)
 {
-	Oid types[DB_MAX_PARAMS];
+	Oid *types = xcalloc((size_t)st->nparams + 1, sizeof *types);
 	PGresult *r;
 	int rc = 0;
 
@@ -96,6 +97,7 @@ static int pg_do_prepare(struct db_stmt *st, struct err *e)
 	else
 		st->generation = st->db->generation;
 	PQclear(r);
+	free(types);
 	return rc;
 }
 
@@ -237,6 +239,39 @@ static int pg_exec_script(struct db *db, const char *sql, struct err *e)
 	return rc;
 }
 
+static int pg_copy_begin(struct db *db, const char *sql, struct err *e)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	int rc = 0;
+
+	if (!r || PQresultStatus(r) != PGRES_COPY_IN)
+		rc = map_result(db, r, "copy", e);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_copy_data(struct db *db, const char *data, size_t len, struct err *e)
+{
+	if (PQputCopyData(db->conn, data, (int)len) != 1)
+		return map_result(db, NULL, "copy", e);
+	return 0;
+}
+
+static int pg_copy_end(struct db *db, struct err *e)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (PQputCopyEnd(db->conn, NULL) != 1)
+		return map_result(db, NULL, "copy", e);
+	while ((r = PQgetResult(db->conn)) != NULL) {
+		if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = map_result(db, r, "copy", e);
+		PQclear(r);
+	}
+	return rc;
+}
+
 static void pg_close(struct db *db)
 {
 	PQfinish(db->conn);
@@ -255,6 +290,9 @@ const struct db_ops db_pgsql_ops = {
 	.col_count = pg_col_count,
 	.changes = pg_changes,
 	.exec_script = pg_exec_script,
+	.copy_begin = pg_copy_begin,
+	.copy_data = pg_copy_data,
+	.copy_end = pg_copy_end,
 	.begin_sql = "BEGIN",
 	.close = pg_close,
 };

@@ -1,5 +1,6 @@
 /* db_sqlite.c: the SQLite engine (WAL, foreign keys, busy timeout, defensive mode, statement cache). */
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,17 +43,32 @@ static int make_parent_dir(const char *path)
 	return 0;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/* Process-wide settings, before SQLite initialises: no global memory statistics (a mutex on every allocation). */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int db_sqlite_open(const char *path, struct db *db, struct err *e)
 {
 	static const char *pragmas =
 		"PRAGMA journal_mode=WAL;"
 		"PRAGMA synchronous=FULL;"
 		"PRAGMA foreign_keys=ON;"
-		"PRAGMA temp_store=MEMORY;";
+		"PRAGMA temp_store=MEMORY;"
+		"PRAGMA case_sensitive_like=ON;"
+		/* Bulk work touches index pages all over the file: a larger cache and memory-mapped reads keep it out
+		 * of read(2). Each connection gets its own cache; the mapping is shared by the OS. */
+		"PRAGMA cache_size=-" LIMIT_SQLITE_CACHE_KIB ";"
+		"PRAGMA mmap_size=" LIMIT_SQLITE_MMAP_BYTES ";";
 	sqlite3 *c = NULL;
 	char *msg = NULL;
 	int rc;
 
+	pthread_once(&sqlite_once, sqlite_setup);
 	if (!*path)
 		return err_set(e, ERR_INVALID, "db", "empty SQLite path");
 	if (strcmp(path, ":memory:") != 0 && make_parent_dir(path))
@@ -90,18 +106,20 @@ static int sq_prepare(struct db_stmt *st, struct err *e)
 	if (!s)
 		return err_set(e, ERR_INTERNAL, NULL, "empty SQL statement");
 	st->sq = s;
+	for (int i = 0; i < st->nparams; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "$%d", i + 1);
+		st->pidx[i] = sqlite3_bind_parameter_index(s, name);
+	}
 	return 0;
 }
 
 static int sq_bind(struct db_stmt *st, const struct db_val *args, int n, struct err *e)
 {
 	sqlite3_stmt *s = st->sq;
-	char name[16];
 
 	for (int i = 0; i < n; i++) {
-		int idx, rc = SQLITE_OK;
-		snprintf(name, sizeof name, "$%d", i + 1);
-		idx = sqlite3_bind_parameter_index(s, name);
+		int idx = st->pidx[i], rc = SQLITE_OK;
 		if (!idx)
 			continue; /* a parameter the statement does not use */
 		switch (args[i].t) {

@@ -29,6 +29,7 @@ typedef int (*http_handler)(struct http_req *r);
 #define ROUTE_BODY 2u          /* takes a JSON object body */
 #define ROUTE_SESSION_ONLY 4u  /* signed-in people only, never API tokens */
 #define ROUTE_PRE_PASSWORD 8u  /* allowed while the account must still change its password */
+#define ROUTE_UPLOAD 16u       /* takes a file body (CSV), streamed to disk; access is checked before reading it */
 
 struct route {
 	const char *method;
@@ -51,6 +52,7 @@ struct server_config {
 	char web_dir[512];
 	char tls_cert[512];
 	char tls_key[512];
+	char data_dir[512];           /* uploads, imports and their rejects files */
 	bool secure_cookies;          /* mark cookies Secure (TLS here or at a proxy in front) */
 };
 
@@ -73,9 +75,14 @@ struct http_req {
 	const char *params[REQ_MAX_PARAMS]; /* path parameters in pattern order */
 	char param_buf[LIMIT_URL_BYTES + 1];
 	int nparams;
+	char allow[64];                /* methods the path has, when the request's method is not one of them */
 	struct buf body;
 	bool body_too_large;
 	json_t *json;                  /* parsed body (ROUTE_BODY) */
+	int upload_fd;                 /* ROUTE_UPLOAD: the file the body is written to (-1 if none) */
+	char upload_path[600];         /* ... its path; a handler that keeps the file clears this */
+	int64_t upload_bytes;
+	bool access_checked;
 	struct db *db;
 	struct actor actor;
 	char csrf[65];                 /* the session's CSRF token */
@@ -88,6 +95,8 @@ struct http_req {
 	size_t resp_len;
 	const char *resp_type;
 	char set_cookie[512];
+	char disposition[256];         /* Content-Disposition of a file reply */
+	int resp_fd;                   /* a file reply: sent from this descriptor (-1 if none) */
 	uint64_t start_ns;
 	bool replied;
 };
@@ -99,6 +108,8 @@ int http_serve(struct app *app, struct err *e);
 
 /* Reply with a JSON value (stolen). */
 void req_reply(struct http_req *r, int status, json_t *body);
+/* Reply with a file (a download): content type and the name the browser saves it under. */
+int req_reply_file(struct http_req *r, const char *path, const char *type, const char *download_name);
 /* Reply with the error (status from its code). */
 void req_reply_error(struct http_req *r, const struct err *e);
 /* A query parameter (NULL if absent). */

@@ -1,6 +1,8 @@
 /* server.c: the libmicrohttpd server: request intake with capped bodies, the dispatcher (authentication, roles,
  * CSRF, content type, query checks, audit of mutating requests), JSON responses, the access log and shutdown. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,12 +42,28 @@ static uint64_t now_ns(void)
 void req_reply(struct http_req *r, int status, json_t *body)
 {
 	free(r->resp_body);
-	r->resp_body = body ? json_dumps(body, JSON_COMPACT) : xstrdup("{}");
+	r->resp_body = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10)) : xstrdup("{}");
 	r->resp_len = strlen(r->resp_body);
 	r->resp_type = "application/json; charset=utf-8";
 	r->status = status;
 	r->replied = true;
 	json_decref(body);
+}
+
+int req_reply_file(struct http_req *r, const char *path, const char *type, const char *download_name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(&r->err, ERR_NOT_FOUND, NULL, "文件不存在");
+	if (r->resp_fd >= 0)
+		close(r->resp_fd);
+	r->resp_fd = fd;
+	r->resp_type = type;
+	r->status = 200;
+	r->replied = true;
+	snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", download_name);
+	return 0;
 }
 
 void req_reply_error(struct http_req *r, const struct err *e)
@@ -237,54 +256,111 @@ void http_clear_session_cookie(struct http_req *r)
 	clear_cookie(r);
 }
 
-static void dispatch_api(struct http_req *r)
+/* Everything that decides whether this caller may use this route at all: a database connection, credentials,
+ * role, session-only routes, the initial-password hold, and the CSRF header of cookie-authenticated mutations. */
+static int check_access(struct http_req *r)
 {
 	const struct route *rt = r->route;
 	int rc;
 
+	r->access_checked = true;
 	rc = db_pool_get(r->app->pool, &r->db, &r->err);
 	if (rc) {
-		r->err.code = ERR_UNAVAILABLE;
-		str_copy(r->err.msg, "数据库暂不可用", sizeof r->err.msg);
+		r->db = NULL;
+		return err_set(&r->err, ERR_UNAVAILABLE, NULL, "数据库暂不可用");
+	}
+	if (rt->flags & ROUTE_PUBLIC)
+		return 0;
+	rc = authenticate(r);
+	if (rc) {
+		if (rc == ERR_UNAUTH && MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE))
+			clear_cookie(r);
+		return rc;
+	}
+	if (!(rt->roles & ROLE_BIT(r->actor.role)))
+		return err_set(&r->err, ERR_FORBIDDEN, NULL, "当前角色（%s）无权执行此操作", role_label(r->actor.role));
+	if ((rt->flags & ROUTE_SESSION_ONLY) && r->actor.kind != ACTOR_USER)
+		return err_set(&r->err, ERR_FORBIDDEN, NULL, "此操作只能由登录用户执行");
+	if (r->actor.must_change_password && !(rt->flags & ROUTE_PRE_PASSWORD))
+		return err_set(&r->err, ERR_FORBIDDEN, "password", "请先修改初始密码");
+	if (r->actor.kind == ACTOR_USER && is_mutating(r->method)) {
+		const char *sent = req_header(r, "X-CSRF-Token");
+		if (!sent || strlen(sent) != strlen(r->csrf) || sodium_memcmp(sent, r->csrf, strlen(r->csrf)) != 0)
+			return err_set(&r->err, ERR_FORBIDDEN, "X-CSRF-Token", "CSRF校验失败，请刷新页面后重试");
+	}
+	return 0;
+}
+
+static bool content_type_csv(const char *ct)
+{
+	static const char *const ok[] = {"text/csv", "application/vnd.ms-excel", "application/octet-stream",
+					 "text/plain"};
+
+	if (!ct)
+		return false;
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		size_t n = strlen(ok[i]);
+		if (strncasecmp(ct, ok[i], n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+			return true;
+	}
+	return false;
+}
+
+/* An upload route: check access and the content type before any of the body is read, then open the file the
+ * body is streamed to. Non-zero: the request is refused (r->err). */
+static int upload_begin(struct http_req *r)
+{
+	char dir[600];
+	int rc = check_access(r);
+
+	if (rc)
+		return rc;
+	if (!content_type_csv(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)))
+		return err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "上传文件应为CSV（text/csv）");
+	snprintf(dir, sizeof dir, "%s/uploads", r->app->cfg.data_dir);
+	if (mkdir(r->app->cfg.data_dir, 0750) && errno != EEXIST)
+		return err_set(&r->err, ERR_INTERNAL, NULL, "cannot create the data directory");
+	if (mkdir(dir, 0750) && errno != EEXIST)
+		return err_set(&r->err, ERR_INTERNAL, NULL, "cannot create the upload directory");
+	snprintf(r->upload_path, sizeof r->upload_path, "%s/upload-XXXXXX", dir);
+	r->upload_fd = mkstemp(r->upload_path);
+	if (r->upload_fd < 0) {
+		r->upload_path[0] = '\0';
+		return err_set(&r->err, ERR_INTERNAL, NULL, "cannot create the upload file");
+	}
+	return 0;
+}
+
+static void dispatch_api(struct http_req *r)
+{
+	const struct route *rt = r->route;
+	int rc = 0;
+
+	if (!r->access_checked)
+		rc = check_access(r);
+	if (rc)
 		goto fail;
-	}
-	if (!(rt->flags & ROUTE_PUBLIC)) {
-		rc = authenticate(r);
-		if (rc) {
-			if (rc == ERR_UNAUTH && MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE))
-				clear_cookie(r);
-			goto fail;
-		}
-		if (!(rt->roles & ROLE_BIT(r->actor.role))) {
-			rc = err_set(&r->err, ERR_FORBIDDEN, NULL, "当前角色（%s）无权执行此操作",
-				     role_label(r->actor.role));
-			goto fail;
-		}
-		if ((rt->flags & ROUTE_SESSION_ONLY) && r->actor.kind != ACTOR_USER) {
-			rc = err_set(&r->err, ERR_FORBIDDEN, NULL, "此操作只能由登录用户执行");
-			goto fail;
-		}
-		if (r->actor.must_change_password && !(rt->flags & ROUTE_PRE_PASSWORD)) {
-			rc = err_set(&r->err, ERR_FORBIDDEN, "password", "请先修改初始密码");
-			goto fail;
-		}
-		if (r->actor.kind == ACTOR_USER && is_mutating(r->method)) {
-			const char *sent = req_header(r, "X-CSRF-Token");
-			if (!sent || strlen(sent) != strlen(r->csrf) ||
-			    sodium_memcmp(sent, r->csrf, strlen(r->csrf)) != 0) {
-				rc = err_set(&r->err, ERR_FORBIDDEN, "X-CSRF-Token", "CSRF校验失败，请刷新页面后重试");
-				goto fail;
-			}
-		}
-	}
 	if (r->body_too_large) {
-		rc = err_set(&r->err, ERR_TOO_LARGE, "body", "请求体过大（最多%d字节）", LIMIT_BODY_BYTES);
+		if (rt->flags & ROUTE_UPLOAD)
+			rc = err_set(&r->err, ERR_TOO_LARGE, "body", "上传文件过大（最多%lld MB）",
+				     (long long)(LIMIT_IMPORT_BYTES / (1024 * 1024)));
+		else
+			rc = err_set(&r->err, ERR_TOO_LARGE, "body", "请求体过大（最多%d字节）", LIMIT_BODY_BYTES);
 		goto fail;
 	}
 	rc = check_query(r);
 	if (rc)
 		goto fail;
-	if (rt->flags & ROUTE_BODY) {
+	if (rt->flags & ROUTE_UPLOAD) {
+		if (r->upload_fd >= 0) {
+			close(r->upload_fd);
+			r->upload_fd = -1;
+		}
+		if (r->upload_bytes == 0) {
+			rc = err_set(&r->err, ERR_INVALID, "body", "上传的文件为空");
+			goto fail;
+		}
+	} else if (rt->flags & ROUTE_BODY) {
 		if (!content_type_json(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
 			rc = err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "请求体必须是application/json");
 			goto fail;
@@ -342,14 +418,10 @@ static void audit_unaudited(struct http_req *r)
 	json_decref(detail);
 }
 
-static void handle(struct http_req *r)
+static void handle(struct http_req *r, const char *allow)
 {
-	char allow[64];
-	const struct route *rt;
+	const struct route *rt = r->route;
 
-	rt = router_find(r->method, r->path, r->param_buf, sizeof r->param_buf, r->params, &r->nparams, allow,
-			 sizeof allow);
-	r->route = rt;
 	if (rt) {
 		dispatch_api(r);
 		audit_unaudited(r);
@@ -386,10 +458,23 @@ static enum MHD_Result send_reply(struct http_req *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_FREE);
-	r->resp_body = NULL;
+	if (r->resp_fd >= 0) {
+		struct stat st;
+		if (fstat(r->resp_fd, &st) == 0)
+			resp = MHD_create_response_from_fd((uint64_t)st.st_size, r->resp_fd);
+		else
+			resp = NULL;
+		if (!resp)
+			close(r->resp_fd);
+		r->resp_fd = -1;
+	} else {
+		resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_FREE);
+		r->resp_body = NULL;
+	}
 	if (!resp)
 		return MHD_NO;
+	if (r->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	add_common_headers(resp);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -461,8 +546,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		} else {
 			str_copy(r->path, url, sizeof r->path);
 		}
+		r->upload_fd = -1;
+		r->resp_fd = -1;
+		if (!r->replied)
+			r->route = router_find(r->method, r->path, r->param_buf, sizeof r->param_buf, r->params,
+					       &r->nparams, r->allow, sizeof r->allow);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > LIMIT_BODY_BYTES) {
+		if (!r->replied && r->route && (r->route->flags & ROUTE_UPLOAD)) {
+			/* refuse before reading a byte of the file */
+			if (cl && strtoull(cl, NULL, 10) > (unsigned long long)LIMIT_IMPORT_BYTES) {
+				err_set(&r->err, ERR_TOO_LARGE, "body", "上传文件过大（最多%lld MB）",
+					(long long)(LIMIT_IMPORT_BYTES / (1024 * 1024)));
+				req_reply_error(r, &r->err);
+			} else if (upload_begin(r)) {
+				req_reply_error(r, &r->err);
+			}
+			if (r->replied)
+				audit_unaudited(r);
+		} else if (!r->replied && cl && strtoull(cl, NULL, 10) > LIMIT_BODY_BYTES) {
 			r->body_too_large = true;
 			if (strtoull(cl, NULL, 10) > LIMIT_UPLOAD_BYTES) {
 				/* Too big to drain politely: answer now, and the connection closes. */
@@ -479,14 +580,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!r->body_too_large && !r->replied && buf_append(&r->body, upload_data, *upload_data_size))
+		if (r->upload_fd >= 0 && !r->body_too_large) {
+			if (r->upload_bytes + (int64_t)*upload_data_size > LIMIT_IMPORT_BYTES) {
+				r->body_too_large = true;
+			} else {
+				const char *p = upload_data;
+				size_t left = *upload_data_size;
+				while (left > 0) {
+					ssize_t w = write(r->upload_fd, p, left);
+					if (w < 0 && errno == EINTR)
+						continue;
+					if (w <= 0) {
+						r->body_too_large = true; /* disk full: refused like an oversized file */
+						break;
+					}
+					p += w;
+					left -= (size_t)w;
+				}
+				r->upload_bytes += (int64_t)*upload_data_size;
+			}
+		} else if (!r->body_too_large && !r->replied && buf_append(&r->body, upload_data, *upload_data_size)) {
 			r->body_too_large = true;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (r->replied)
 		return MHD_YES; /* already answered (oversized body) */
-	handle(r);
+	handle(r, r->allow);
 	if (r->replied) {
 		ret = send_reply(r);
 	} else {
@@ -512,6 +633,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (!r)
 		return;
+	if (r->upload_fd >= 0)
+		close(r->upload_fd);
+	if (r->upload_path[0])
+		unlink(r->upload_path); /* a handler that keeps the file has moved it and cleared the path */
+	if (r->resp_fd >= 0)
+		close(r->resp_fd);
 	json_decref(r->json);
 	buf_free(&r->body);
 	free(r->resp_body);

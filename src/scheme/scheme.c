@@ -290,11 +290,156 @@ static void parse_calendar(json_t *doc, struct scheme *s, struct scheme_diag *d)
 	s->cal.n_workdays = s->n_workdays;
 }
 
+static const char *const payer_names[PAYER_COUNT] = {"personal_account", "pooled_fund", "individual", "finance"};
+static const char *const payer_labels[PAYER_COUNT] = {"个人账户划转", "统筹基金划转", "个人缴费", "财政补助"};
+static const char *const category_names[SCHEME_CATEGORIES] = {"employee", "resident"};
+
+const char *payer_name(enum payer p)
+{
+	return (unsigned)p < PAYER_COUNT ? payer_names[p] : "unknown";
+}
+
+const char *payer_label(enum payer p)
+{
+	return (unsigned)p < PAYER_COUNT ? payer_labels[p] : "未知";
+}
+
+int payer_parse(const char *name)
+{
+	for (int i = 0; name && i < PAYER_COUNT; i++)
+		if (strcmp(payer_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int category_parse(const char *name)
+{
+	for (int i = 0; name && i < SCHEME_CATEGORIES; i++)
+		if (strcmp(category_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *category_name(int category)
+{
+	return category >= 0 && category < SCHEME_CATEGORIES ? category_names[category] : "unknown";
+}
+
+static void parse_contributions(json_t *doc, struct scheme *s, struct scheme_diag *d)
+{
+	static const char *const keys[] = {"annual_fen", "categories", "subsidies", "note", NULL};
+	static const char *const share_keys[] = {"payer", "fen", NULL};
+	static const char *const subsidy_keys[] = {"flag", "category", "from", "to", NULL};
+	struct scheme_contributions *c = &s->contributions;
+	json_t *o = get_object(doc, "contributions", "$", false, d), *cats, *subs, *v;
+	const char *cat;
+	size_t i;
+	char p[128];
+
+	if (!o)
+		return;
+	c->defined = true;
+	known_keys(o, "$.contributions", keys, d);
+	c->annual_fen = get_int(o, "annual_fen", "$.contributions", 1, 100000000, 0, true, d);
+	cats = get_object(o, "categories", "$.contributions", true, d);
+	if (cats) {
+		json_object_foreach(cats, cat, v) {
+			int ci = category_parse(cat);
+			int64_t sum = 0;
+			json_t *sh;
+			snprintf(p, sizeof p, "$.contributions.categories.%s", cat);
+			if (ci < 0) {
+				problem(d, p, "unknown insurance category (employee or resident)");
+				continue;
+			}
+			if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > PAYER_COUNT) {
+				problem(d, p, "must be an array of 1 to %d shares", PAYER_COUNT);
+				continue;
+			}
+			json_array_foreach(v, i, sh) {
+				char sp[160];
+				char payer[32];
+				int pi;
+				snprintf(sp, sizeof sp, "%s[%zu]", p, i);
+				if (!json_is_object(sh)) {
+					problem(d, sp, "must be an object {payer, fen}");
+					continue;
+				}
+				known_keys(sh, sp, share_keys, d);
+				get_string(sh, "payer", sp, payer, sizeof payer, true, d);
+				pi = payer_parse(payer);
+				if (payer[0] && pi < 0) {
+					char pp[170];
+					path_join(pp, sizeof pp, sp, "payer");
+					problem(d, pp, "unknown payer (personal_account, pooled_fund, individual, finance)");
+					continue;
+				}
+				for (int k = 0; k < c->n_shares[ci]; k++)
+					if ((int)c->shares[ci][k].payer == pi) {
+						problem(d, sp, "payer %s is listed twice", payer);
+						pi = -1;
+					}
+				if (pi < 0)
+					continue;
+				c->shares[ci][c->n_shares[ci]].payer = (enum payer)pi;
+				c->shares[ci][c->n_shares[ci]].fen = get_int(sh, "fen", sp, 0, 100000000, 0, true, d);
+				sum += c->shares[ci][c->n_shares[ci]].fen;
+				c->n_shares[ci]++;
+			}
+			if (c->annual_fen && sum != c->annual_fen)
+				problem(d, p, "shares add up to %lld fen, not annual_fen %lld", (long long)sum,
+					(long long)c->annual_fen);
+		}
+	}
+	subs = json_object_get(o, "subsidies");
+	if (subs && !json_is_array(subs)) {
+		problem(d, "$.contributions.subsidies", "must be an array");
+		subs = NULL;
+	}
+	json_array_foreach(subs, i, v) {
+		char sp[128], flag[32], category[32], from[32], to[32];
+		struct scheme_subsidy *sub;
+		snprintf(sp, sizeof sp, "$.contributions.subsidies[%zu]", i);
+		if (!json_is_object(v)) {
+			problem(d, sp, "must be an object");
+			continue;
+		}
+		if (c->n_subsidies >= SCHEME_MAX_SUBSIDIES) {
+			problem(d, sp, "at most %d subsidies", SCHEME_MAX_SUBSIDIES);
+			break;
+		}
+		known_keys(v, sp, subsidy_keys, d);
+		get_string(v, "flag", sp, flag, sizeof flag, true, d);
+		get_string(v, "category", sp, category, sizeof category, true, d);
+		get_string(v, "from", sp, from, sizeof from, true, d);
+		get_string(v, "to", sp, to, sizeof to, true, d);
+		sub = &c->subsidies[c->n_subsidies];
+		sub->flag = strcmp(flag, "assistance") == 0 ? 0 : strcmp(flag, "sponsored") == 0 ? 1 : -1;
+		sub->category = category_parse(category);
+		if (flag[0] && sub->flag < 0)
+			problem(d, sp, "flag must be 'assistance' or 'sponsored'");
+		if (category[0] && sub->category < 0)
+			problem(d, sp, "category must be 'employee' or 'resident'");
+		if ((from[0] && payer_parse(from) < 0) || (to[0] && payer_parse(to) < 0) ||
+		    (from[0] && strcmp(from, to) == 0))
+			problem(d, sp, "from and to must be two different payers");
+		if (sub->flag < 0 || sub->category < 0 || payer_parse(from) < 0 || payer_parse(to) < 0 ||
+		    strcmp(from, to) == 0)
+			continue;
+		sub->from = (enum payer)payer_parse(from);
+		sub->to = (enum payer)payer_parse(to);
+		c->n_subsidies++;
+	}
+	for (int ci = 0; ci < SCHEME_CATEGORIES; ci++)
+		if (cats && !c->n_shares[ci] && !json_object_get(cats, category_names[ci]))
+			problem(d, "$.contributions.categories", "no shares for category %s", category_names[ci]);
+}
+
 int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag)
 {
 	static const char *const top[] = {"format", "id", "name", "version", "region", "effective_from",
 					  "effective_until", "sources", "note", "assessment", "levels",
-					  "eligibility", "periods", "calendar", NULL};
+					  "eligibility", "periods", "calendar", "contributions", NULL};
 	static const char *const region_keys[] = {"name", "code", NULL};
 	static const char *const assess_keys[] = {"standard", "instrument", NULL};
 	static const char *const elig_keys[] = {"min_age", "disability_min_months", NULL};
@@ -363,6 +508,7 @@ int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag)
 	}
 	parse_periods(doc, s, diag);
 	parse_calendar(doc, s, diag);
+	parse_contributions(doc, s, diag);
 
 	if (diag->n) {
 		scheme_free(s);

@@ -24,6 +24,39 @@ struct scheme_level {
 	bool qualifies; /* whether this level gives entitlement to benefits */
 };
 
+/* Who pays a contribution (筹资来源). */
+enum payer {
+	PAYER_PERSONAL_ACCOUNT = 0, /* the employee's medical-insurance personal account (个人账户) */
+	PAYER_POOLED_FUND,          /* the employee medical-insurance pooled fund (统筹基金) */
+	PAYER_INDIVIDUAL,           /* the insured person (个人缴费) */
+	PAYER_FINANCE,              /* fiscal subsidy (财政补助) */
+	PAYER_COUNT
+};
+
+#define SCHEME_CATEGORIES 2 /* employee, resident */
+#define SCHEME_MAX_SUBSIDIES 8
+
+struct scheme_share {
+	enum payer payer;
+	int64_t fen;
+};
+
+/* A flag (assistance, sponsored) that moves one payer's share to another for one category. */
+struct scheme_subsidy {
+	int flag;        /* 0 = assistance (医疗救助对象), 1 = sponsored (政府资助参保对象) */
+	int category;    /* 0 = employee, 1 = resident */
+	enum payer from, to;
+};
+
+struct scheme_contributions {
+	bool defined;
+	int64_t annual_fen;                         /* per person per year */
+	struct scheme_share shares[SCHEME_CATEGORIES][PAYER_COUNT];
+	int n_shares[SCHEME_CATEGORIES];
+	struct scheme_subsidy subsidies[SCHEME_MAX_SUBSIDIES];
+	int n_subsidies;
+};
+
 struct scheme_periods {
 	int validity_months;          /* certified level valid at most this long */
 	int publication_days;         /* 公示 period */
@@ -49,6 +82,7 @@ struct scheme {
 	int min_age;                  /* 0 = no age condition */
 	int disability_min_months;    /* 0 = no duration condition */
 	struct scheme_periods periods;
+	struct scheme_contributions contributions;
 	int32_t *holidays;
 	int n_holidays;
 	int32_t *workdays;
@@ -79,6 +113,14 @@ const struct scheme_level *scheme_level(const struct scheme *s, int level);
 /* True if the scheme is in force on day. */
 bool scheme_in_force(const struct scheme *s, int32_t day);
 const char *scheme_standard_name(enum scheme_standard std);
+
+/* Payer names ("personal_account", ...) and Chinese labels; payer_parse returns -1 if unknown. */
+const char *payer_name(enum payer p);
+const char *payer_label(enum payer p);
+int payer_parse(const char *name);
+/* "employee" -> 0, "resident" -> 1, else -1. */
+int category_parse(const char *name);
+const char *category_name(int category);
 
 /* A JSON summary for the API (identity, dates, levels, periods). */
 json_t *scheme_summary_json(const struct scheme *s);

@@ -123,7 +123,7 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", db.url, "--listen", "127.0.0.1:0", "--scheme", scheme,
-             "--web", os.path.join(SOURCE_DIR, "web", "dist"), "--threads", "4"],
+             "--web", os.path.join(SOURCE_DIR, "web", "dist"), "--threads", "4", "--data", os.path.join(db.tmp, "data")],
             stdout=subprocess.PIPE, stderr=self.log, text=True, env=e, cwd=SOURCE_DIR)
         deadline = time.time() + 30
         self.port = None
