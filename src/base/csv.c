@@ -306,7 +306,7 @@ int csv_next(struct csv_reader *r, char ***fields, int *n, int64_t *line, struct
 		r->ptrs[i] = r->rec.data + r->offs[i];
 	*fields = r->ptrs;
 	*n = nf;
-	return 1;
+	return CSV_ROW;
 }
 
 int csv_map_header(char **header, int n, const char *const *wanted, const bool *required, int count, int *idx,

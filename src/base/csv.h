@@ -19,7 +19,9 @@ int csv_open(const char *path, struct csv_reader **out, struct err *e);
 void csv_close(struct csv_reader *r);
 enum csv_encoding csv_encoding(const struct csv_reader *r);
 
-/* Read the next record. Returns 1 with *fields / *n set (valid until the next call), 0 at end of file, or an
+#define CSV_ROW 100 /* csv_next: a record was read (distinct from every error code) */
+
+/* Read the next record. Returns CSV_ROW with *fields / *n set (valid until the next call), 0 at end of file, or an
  * error code (ERR_INVALID: unterminated quote, record too long, too many fields, invalid UTF-8) with the line in
  * e->msg. *line is the physical line on which the record starts (1-based). A record that failed is skipped: the
  * next call continues after it. */

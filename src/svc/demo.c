@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "scheme/scheme.h"
 #include "base/str.h"
 #include "svc/audit.h"
 #include "svc/auth.h"
+#include "svc/contribution.h"
+#include "svc/demo_registry.h"
 #include "svc/role.h"
 
 struct demo_area {
@@ -100,7 +103,7 @@ static int64_t lookup(struct db *db, const char *sql, const char *code)
 	return id;
 }
 
-int demo_load(struct db *db, struct demo_summary *out, struct err *e)
+int demo_load(struct db *db, const struct scheme *scheme, struct demo_summary *out, struct err *e)
 {
 	char hash[crypto_pwhash_STRBYTES], rpath[64], dpath[64], spath[64], npath[64];
 	int64_t rid, did, sid, nid, now = date_now_unix();
@@ -161,10 +164,12 @@ int demo_load(struct db *db, struct demo_summary *out, struct err *e)
 			     DB_INT_OR_NULL(provider, provider), DB_TEXT(hash), DB_INT(now));
 		out->users++;
 	}
+	if (!rc)
+		rc = demo_registry_load(db, out, e);
 	if (!rc) {
 		actor_system(&sys, "demo");
-		detail = json_pack("{s:i, s:i, s:i}", "areas", out->areas, "providers", out->providers, "users",
-				   out->users);
+		detail = json_pack("{s:i, s:i, s:i, s:i}", "areas", out->areas, "providers", out->providers, "users",
+				   out->users, "persons", out->persons);
 		rc = audit_append(db, &sys, "demo.load", NULL, NULL, AUDIT_OK, detail, e);
 		json_decref(detail);
 	}
@@ -172,5 +177,17 @@ int demo_load(struct db *db, struct demo_summary *out, struct err *e)
 		db_rollback(db);
 		return rc;
 	}
-	return db_commit(db, e);
+	rc = db_commit(db, e);
+	/* a year of contributions, collected in January: last year's and this year's */
+	for (int k = 1; !rc && k >= 0 && scheme && scheme->contributions.defined; k--) {
+		struct contribution_result cr;
+		char when[DATE_STR];
+		int y, m, d;
+		date_to_ymd(date_today_cn(), &y, &m, &d);
+		snprintf(when, sizeof when, "%04d-01-15", y - k);
+		rc = contribution_run(db, scheme, &sys, y - k, when, &cr, e);
+		for (int p = 0; !rc && p < PAYER_COUNT; p++)
+			out->contributions_fen += cr.delta_fen[p];
+	}
+	return rc;
 }

@@ -21,11 +21,20 @@ struct demo_summary {
 	int areas;
 	int providers;
 	int users;
+	int persons;
+	int enrolments;
+	int64_t contributions_fen;
 };
+
+/* Number of insured persons in the demo registry. */
+#define DEMO_PERSONS 2000
 
 /* True if the database holds no areas and no users. */
 int demo_is_empty(struct db *db, int *empty, struct err *e);
-/* Load the demo into a migrated, empty database, in one transaction. */
-int demo_load(struct db *db, struct demo_summary *out, struct err *e);
+/* Load the demo into a migrated, empty database: areas, providers and accounts in one transaction, then the
+ * registry (persons, enrolments, contacts, deaths, hospital stays) and the contributions of the last two years
+ * under the scheme. */
+struct scheme;
+int demo_load(struct db *db, const struct scheme *s, struct demo_summary *out, struct err *e);
 
 #endif

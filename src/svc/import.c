@@ -690,7 +690,7 @@ int import_run(struct db *db, struct actor *a, enum import_kind kind, const char
 		rc = err_set(e, ERR_INVALID, "file", "文件为空，缺少表头（%s）", kind_headers[kind]);
 		goto out;
 	}
-	if (rc != 1)
+	if (rc != CSV_ROW)
 		goto out;
 	rc = csv_map_header(f, n, cols[kind], reqs[kind], ncols[kind], im.idx, e);
 	if (rc) {
@@ -716,7 +716,7 @@ int import_run(struct db *db, struct actor *a, enum import_kind kind, const char
 		if (got == 0)
 			break;
 		r->rows++;
-		if (got != 1) {
+		if (got != CSV_ROW) {
 			rc = reject(&im, line, "", re.msg, "");
 			if (rc) {
 				rc = err_set(e, ERR_IO, "rejects", "无法写入拒绝记录文件%s", rejects_path);

@@ -10,6 +10,10 @@ from harness import ROLE_USER, ROLES, LtciTestCase
 ALL = set(ROLES)
 ADMIN = {"admin"}
 AUDIT = {"admin", "auditor"}
+BUREAU = {"bureau"}
+REG_READ = {"bureau", "auditor", "intake", "coordinator", "assessor", "expert", "committee", "nurse"}
+REG_WRITE = {"bureau", "intake"}
+FUND = {"bureau", "auditor"}
 PUBLIC = "public"
 
 # (method, pattern) -> roles allowed, or PUBLIC
@@ -38,6 +42,20 @@ EXPECTED = {
     ("GET", "/api/v1/tokens"): ADMIN,
     ("POST", "/api/v1/tokens"): ADMIN,
     ("DELETE", "/api/v1/tokens/:id"): ADMIN,
+    ("GET", "/api/v1/persons"): REG_READ,
+    ("POST", "/api/v1/persons"): REG_WRITE,
+    ("GET", "/api/v1/persons/:id"): REG_READ,
+    ("PATCH", "/api/v1/persons/:id"): REG_WRITE,
+    ("POST", "/api/v1/persons/:id/enrolments"): BUREAU,
+    ("PUT", "/api/v1/persons/:id/death"): BUREAU,
+    ("POST", "/api/v1/persons/:id/hospital-stays"): BUREAU,
+    ("POST", "/api/v1/contributions/runs"): BUREAU,
+    ("GET", "/api/v1/fund/summary"): FUND,
+    ("GET", "/api/v1/fund/ledger"): FUND,
+    ("POST", "/api/v1/imports"): BUREAU,
+    ("GET", "/api/v1/imports"): FUND,
+    ("GET", "/api/v1/imports/:id"): FUND,
+    ("GET", "/api/v1/imports/:id/rejects"): FUND,
     ("GET", "/api/v1/audit"): AUDIT,
     ("GET", "/api/v1/audit/verify"): AUDIT,
 }
@@ -58,6 +76,8 @@ def probe(method, pattern):
         body = {}
     if pattern == "/api/v1/users/:id/unlock":
         body = None
+    if pattern == "/api/v1/imports":
+        body = None  # an upload: no body with a JSON type -> 415 once past the role check
     return method, path, body
 
 
