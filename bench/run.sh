@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 bench/http.sh "$build" sqlite
 bench/http.sh "$build" pgsql
+bench/import.sh "$build"
