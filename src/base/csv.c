@@ -59,8 +59,8 @@ static bool fill_raw(struct csv_reader *r)
 	return r->raw_len > 0;
 }
 
-/* Make more UTF-8 text available; false at end of input. An undecodable GB18030 sequence becomes U+FFFD so the
- * record is refused by the UTF-8 check rather than silently altered. */
+/* Make more UTF-8 text available; false at end of input. An undecodable GB18030 sequence becomes the byte 0xFF
+ * (never valid in UTF-8) so the record is refused by the UTF-8 check rather than silently altered. */
 static bool fill_text(struct csv_reader *r)
 {
 	r->text_len = 0;
@@ -85,12 +85,11 @@ static bool fill_text(struct csv_reader *r)
 				break; /* incomplete sequence at the end of the chunk: wait for more */
 			if (errno == E2BIG)
 				break;
-			if (outleft < 3)
+			if (outleft < 1)
 				break;
 			/* EILSEQ, or a truncated sequence at end of file */
-			memcpy(out, "\xef\xbf\xbd", 3);
-			out += 3;
-			outleft -= 3;
+			*out++ = '\xff';
+			outleft--;
 			in++;
 			inleft--;
 			(void)before;
@@ -161,7 +160,7 @@ int csv_open(const char *path, struct csv_reader **out, struct err *e)
 	r->cd = (iconv_t)-1;
 	r->line = 1;
 	r->first = true;
-	buf_init(&r->rec, LIMIT_CSV_RECORD_BYTES);
+	buf_init(&r->rec, LIMIT_CSV_RECORD_BYTES + 1); /* fields joined by commas, plus the final NUL */
 	fill_raw(r);
 	if (sample_is_utf8(r->raw, r->raw_len)) {
 		r->enc = CSV_UTF8;
@@ -223,12 +222,12 @@ int csv_next(struct csv_reader *r, char ***fields, int *n, int64_t *line, struct
 	buf_reset(&r->rec);
 	if (r->first) {
 		r->first = false;
-		if (peek_char(r) == 0xef) {
-			/* UTF-8 byte order mark */
-			next_char(r);
-			if (next_char(r) != 0xbb || next_char(r) != 0xbf)
-				return err_set(e, ERR_INVALID, "file", "文件开头的字节顺序标记不完整");
-		}
+		/* UTF-8 byte order mark (a GB18030 one arrives converted). The first chunk is in the text buffer, so all
+		 * three bytes are there; text that merely starts with EF (U+F000-U+FFFF, e.g. a full-width bracket) is
+		 * data. */
+		if (peek_char(r) == 0xef && r->text_len - r->text_off >= 3 &&
+		    memcmp(r->text + r->text_off, "\xef\xbb\xbf", 3) == 0)
+			r->text_off += 3;
 	}
 	/* skip blank lines between records */
 	while ((c = peek_char(r)) == '\n' || c == '\r') {

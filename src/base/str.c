@@ -199,11 +199,10 @@ bool str_phone_valid(const char *s)
 	}
 	if (s[0] != '0')
 		return false;
-	/* area code and number, with or without a hyphen between them */
+	/* area code and number, with or without a hyphen between them; a hyphen after 10-12 digits starts the
+	 * extension */
 	n = count_digits(s);
-	if (s[n] == '-') {
-		if (n < 3 || n > 4)
-			return false;
+	if (s[n] == '-' && n >= 3 && n <= 4) {
 		s += n + 1;
 		n = count_digits(s);
 		if (n < 7 || n > 8)

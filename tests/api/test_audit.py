@@ -129,20 +129,21 @@ class TestEditedRowWithRecomputedHash(TamperBase):
         # An intruder who edits a row and recomputes its hash still breaks the chain at the next row.
         cols = ("id, at, actor_kind, user_id, username, role, scope_path, action, target_type, target_id,"
                 " source_ip, outcome, detail, prev_hash")
-        row = self.db.sql("SELECT %s FROM audit_log WHERE id = 2" % cols)[0]
+        target = int(self.db.sql("SELECT MIN(id) FROM audit_log WHERE action = 'session.login'")[0][0])
+        row = self.db.sql("SELECT %s FROM audit_log WHERE id = %d" % (cols, target))[0]
         self.assertEqual(row[7], "session.login")
         row[11] = "failed"
         fields = [int(row[0]), int(row[1]), row[2], int(row[3]) if row[3] is not None else None] + row[4:]
         text = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
         forged = hashlib.sha256(text.encode()).hexdigest()
-        # the recomputation is right: the untouched row 2 hashes the same way
-        orig = self.db.sql("SELECT %s, hash FROM audit_log WHERE id = 2" % cols)[0]
+        # the recomputation is right: the untouched row hashes the same way
+        orig = self.db.sql("SELECT %s, hash FROM audit_log WHERE id = %d" % (cols, target))[0]
         ofields = [int(orig[0]), int(orig[1]), orig[2], int(orig[3]) if orig[3] is not None else None] + orig[4:14]
         self.assertEqual(hashlib.sha256(json.dumps(ofields, separators=(",", ":")).encode()).hexdigest(), orig[14])
-        self.db.sql("UPDATE audit_log SET outcome = 'failed', hash = '%s' WHERE id = 2" % forged)
+        self.db.sql("UPDATE audit_log SET outcome = 'failed', hash = '%s' WHERE id = %d" % (forged, target))
         out = self.verify()
         self.assertEqual(out.returncode, 1, out.stdout)
-        self.assertIn("entry 3", out.stdout)
+        self.assertIn("entry %d" % (target + 1), out.stdout)
         self.assertIn("previous entry", out.stdout)
 
 

@@ -1,5 +1,6 @@
 /* test_str.c: string utilities (base/str.h): UTF-8 validation at every encoding boundary, code-point counting,
- * control characters, integer parsing, hex, masking of ID and phone numbers, LIKE escaping and log sanitising. */
+ * control characters, integer parsing, hex, masking of ID and phone numbers, LIKE escaping, log sanitising and
+ * phone number validation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -337,6 +338,88 @@ static void test_sanitize(void **state)
 	assert_int_equal(out[0], 'Z');
 }
 
+struct phone_case {
+	const char *s;
+	bool ok;
+	const char *what;
+};
+
+/* Mobiles: 1, then 3-9, then 9 digits (11 in all). Landlines: 0 + a 2-3 digit area code (3-4 digits with the 0),
+ * an optional '-', a 7-8 digit number, and an optional '-' extension of 1-6 digits. */
+static void test_phone_valid(void **state)
+{
+	static const struct phone_case cases[] = {
+		/* mobiles */
+		{"13800138000", true, "13x"},
+		{"14512345678", true, "14x"},
+		{"15012345678", true, "15x"},
+		{"16612345678", true, "16x"},
+		{"17712345678", true, "17x"},
+		{"18812345678", true, "18x"},
+		{"19912345678", true, "19x"},
+		{"138001380001", false, "12-digit mobile"},
+		{"1380013800", false, "10-digit mobile"},
+		{"12345678901", false, "12x prefix"},
+		{"11012345678", false, "11x prefix"},
+		{"10012345678", false, "10x prefix"},
+		{"1380013800a", false, "letter in a mobile"},
+		{"138 0013 8000", false, "spaces in a mobile"},
+		{"138-0013-8000", false, "hyphens in a mobile"},
+		{" 13800138000", false, "leading space"},
+		{"13800138000 ", false, "trailing space"},
+		{"13800138000\n", false, "trailing newline"},
+		{"+8613800138000", false, "country code"},
+		{"8613800138000", false, "country code without +"},
+		{"13800138000-1", false, "mobile with an extension"},
+		{"\xef\xbc\x91" "3800138000", false, "full-width first digit"},
+		/* landlines, area code with hyphen */
+		{"010-12345678", true, "2-digit area code, 8-digit number"},
+		{"021-1234567", true, "2-digit area code, 7-digit number"},
+		{"0580-2281234", true, "3-digit area code (Zhoushan), 7-digit number"},
+		{"0571-87654321", true, "3-digit area code, 8-digit number"},
+		{"010-12345678-1", true, "1-digit extension"},
+		{"010-12345678-123456", true, "6-digit extension"},
+		{"0580-2281234-801", true, "extension after a 7-digit number"},
+		/* landlines without hyphen */
+		{"0101234567", true, "10 digits: 010 + 7"},
+		{"01012345678", true, "11 digits"},
+		{"057187654321", true, "12 digits: 0571 + 8"},
+		{"01012345678-123", true, "no area hyphen, with an extension"},
+		{"05802281234-8", true, "no area hyphen, 1-digit extension"},
+		/* landlines refused */
+		{"010-123456", false, "6-digit number"},
+		{"010-123456789", false, "9-digit number"},
+		{"01-12345678", false, "1-digit area code"},
+		{"05801-1234567", false, "4-digit area code"},
+		{"010123456", false, "9 digits without hyphen"},
+		{"0101234567890", false, "13 digits without hyphen"},
+		{"010-12345678-", false, "empty extension"},
+		{"010-12345678-1234567", false, "7-digit extension"},
+		{"010-12345678-12a", false, "letter in the extension"},
+		{"010-12345678-1-2", false, "two extensions"},
+		{"010--12345678", false, "double hyphen"},
+		{"010 12345678", false, "space instead of hyphen"},
+		{"(010)12345678", false, "parentheses"},
+		{"010-1234567a", false, "letter in the number"},
+		{"010-1234-5678", false, "number split by a hyphen"},
+		{"0", false, "a lone 0"},
+		{"0-12345678", false, "no area code digits"},
+		{"-010-12345678", false, "leading hyphen"},
+		/* neither */
+		{"", false, "empty"},
+		{"abc", false, "letters"},
+		{"22345678", false, "local number without area code"},
+		{"95518", false, "service number"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct phone_case *c = &cases[i];
+		if (str_phone_valid(c->s) != c->ok)
+			fail_msg("%s (\"%s\"): expected %s", c->what, c->s, c->ok ? "valid" : "invalid");
+	}
+	assert_false(str_phone_valid(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_mask_phone),
 		cmocka_unit_test(test_like_contains),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_phone_valid),
 	};
 
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
