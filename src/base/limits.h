@@ -59,6 +59,10 @@
 #define LIMIT_PAGE_SIZE_DEFAULT 20
 #define LIMIT_PAGE_SIZE_MAX 200
 
+/* A list's total is counted up to this many matches; beyond it the answer says "total_capped" (a region-wide
+ * list of millions of persons would otherwise count them all on every page). */
+#define LIMIT_COUNT_CAP 100000
+
 /* Deepest page reachable by offset; deeper browsing must narrow its filters. Keeps OFFSET scans bounded. */
 #define LIMIT_PAGE_MAX 100000
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/geo.h"
 #include "base/json.h"
@@ -132,53 +133,80 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* A WHERE clause built from the filters actually given, so that each query can use its index. */
+struct where {
+	struct buf sql;
+	struct db_val args[16];
+	char text[16][192];
+	int n;
+};
+
+/* Append " AND <before>$n<after>" with v as parameter n. */
+static void where_add(struct where *w, const char *before, const char *after, struct db_val v)
+{
+	buf_printf(&w->sql, " AND %s$%d%s", before, w->n + 1, after);
+	if (v.t == DBV_TEXT) {
+		str_copy(w->text[w->n], v.s, sizeof w->text[w->n]);
+		v.s = w->text[w->n];
+	}
+	w->args[w->n++] = v;
+}
+
 int person_list(struct db *db, const struct actor *a, const struct person_filter *f, json_t **out, struct err *e)
 {
-	static const char *where =
-		" FROM persons p LEFT JOIN areas a ON a.id = p.area_id WHERE " PERSON_VISIBLE
-		" AND ($2 = '' OR (p.name >= $2 AND p.name < $3))"
-		" AND ($4 = '' OR p.id_number = $4)"
-		" AND ($5 = '' OR (p.id_last4 = $5 AND p.id_number LIKE $6 ESCAPE '\\'))"
-		" AND ($7 = '' OR p.phone = $7)"
-		" AND ($8 = '' OR p.area_id IN (SELECT id FROM areas WHERE path LIKE $8))"
-		" AND ($9 = '' OR COALESCE((SELECT e.status FROM enrolments e WHERE e.person_id = p.id"
-		"   AND e.effective_from <= $10 ORDER BY e.effective_from DESC, e.id DESC LIMIT 1), 'none') = $9)";
 	struct db_stmt *st = NULL;
-	char scope[180], upper[LIMIT_SEARCH_MAX + 8] = "", full[20] = "", last4[8] = "", like[24] = "";
-	char area[180] = "", today[DATE_STR], sql[2048];
+	struct where w;
+	char scope[180], upper[LIMIT_SEARCH_MAX + 8], q[20], like[24], area[180] = "", today[DATE_STR], sql[4096];
 	const char *name = f->name && *f->name ? f->name : "";
 	json_t *items = json_array();
 	int64_t total = 0;
-	int rc = 0;
+	bool capped = false;
+	int rc = 0, k;
 
+	memset(&w, 0, sizeof w);
+	buf_init(&w.sql, 4096);
+	buf_puts(&w.sql, " FROM persons p LEFT JOIN areas a ON a.id = p.area_id WHERE 1 = 1");
 	scope_pattern(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
+	if (scope[0])
+		where_add(&w, "p.area_id IN (SELECT id FROM areas WHERE path LIKE ", ")", DB_TEXT(scope));
 	if (*name) {
-		if (strlen(name) > LIMIT_SEARCH_MAX)
-			return err_set(e, ERR_INVALID, "name", "姓名检索词过长");
+		if (strlen(name) > LIMIT_SEARCH_MAX) {
+			rc = err_set(e, ERR_INVALID, "name", "姓名检索词过长");
+			goto out;
+		}
+		/* a prefix is a range: [name, name + U+10FFFF) in code point (byte) order */
 		snprintf(upper, sizeof upper, "%s\xf4\x8f\xbf\xbf", name);
+		where_add(&w, "p.name >= ", "", DB_TEXT(name));
+		where_add(&w, "p.name < ", "", DB_TEXT(upper));
 	}
 	if (f->id && *f->id) {
-		char q[20];
 		size_t n = strlen(f->id);
-		if (n < 4 || n > 18 || strspn(f->id, "0123456789xX") != n)
-			return err_set(e, ERR_INVALID, "id", "身份证号码检索应为完整号码或末尾至少4位");
+		if (n < 4 || n > 18 || strspn(f->id, "0123456789xX") != n) {
+			rc = err_set(e, ERR_INVALID, "id", "身份证号码检索应为完整号码或末尾至少4位");
+			goto out;
+		}
 		str_copy(q, f->id, sizeof q);
 		for (char *c = q; *c; c++)
 			if (*c == 'x')
 				*c = 'X';
-		if (n == 18)
-			str_copy(full, q, sizeof full);
-		else {
-			str_copy(last4, q + n - 4, sizeof last4);
-			snprintf(like, sizeof like, "%%%s", q);
+		if (n == 18) {
+			where_add(&w, "p.id_number = ", "", DB_TEXT(q));
+		} else {
+			where_add(&w, "p.id_last4 = ", "", DB_TEXT(q + n - 4));
+			if (n > 4) {
+				snprintf(like, sizeof like, "%%%s", q);
+				where_add(&w, "p.id_number LIKE ", "", DB_TEXT(like));
+			}
 		}
 	}
-	if (f->phone && *f->phone && (strlen(f->phone) > 20 || strspn(f->phone, "0123456789-") != strlen(f->phone)))
-		return err_set(e, ERR_INVALID, "phone", "电话检索应为完整号码");
-	if (f->status && *f->status && strcmp(f->status, "active") && strcmp(f->status, "suspended") &&
-	    strcmp(f->status, "ended") && strcmp(f->status, "none"))
-		return err_set(e, ERR_INVALID, "status", "参保状态应为active、suspended、ended或none");
+	if (f->phone && *f->phone) {
+		if (strlen(f->phone) > 20 || strspn(f->phone, "0123456789-") != strlen(f->phone)) {
+			rc = err_set(e, ERR_INVALID, "phone", "电话检索应为完整号码");
+			goto out;
+		}
+		where_add(&w, "p.phone = ", "", DB_TEXT(f->phone));
+	}
 	if (f->area_id) {
 		struct db_stmt *as = NULL;
 		rc = db_query(db, &as, e, "SELECT path FROM areas WHERE id = $1", DB_INT(f->area_id));
@@ -186,29 +214,45 @@ int person_list(struct db *db, const struct actor *a, const struct person_filter
 			goto out;
 		if (db_step(as, e) == DB_ROW && actor_covers_area(a, db_col_text(as, 0)))
 			snprintf(area, sizeof area, "%s%%", db_col_text(as, 0));
-		else if (!scope[0] && db_col_count(as))
-			snprintf(area, sizeof area, "/none/%%");
 		db_done(as);
 		if (!area[0]) {
 			rc = err_set(e, ERR_INVALID, "area_id", "区域不存在或不在您的管理范围内");
 			goto out;
 		}
+		where_add(&w, "p.area_id IN (SELECT id FROM areas WHERE path LIKE ", ")", DB_TEXT(area));
 	}
-#define ARGS                                                                                                       \
-	DB_TEXT(scope), DB_TEXT(name), DB_TEXT(upper), DB_TEXT(full), DB_TEXT(last4), DB_TEXT(like),                 \
-		DB_TEXT(f->phone ? f->phone : ""), DB_TEXT(area), DB_TEXT(f->status ? f->status : ""), DB_TEXT(today)
-	snprintf(sql, sizeof sql, "SELECT COUNT(*)%s", where);
-	rc = db_int(db, &total, e, sql, ARGS);
+	if (f->status && *f->status) {
+		if (strcmp(f->status, "active") && strcmp(f->status, "suspended") && strcmp(f->status, "ended") &&
+		    strcmp(f->status, "none")) {
+			rc = err_set(e, ERR_INVALID, "status", "参保状态应为active、suspended、ended或none");
+			goto out;
+		}
+		buf_printf(&w.sql,
+			   " AND COALESCE((SELECT e.status FROM enrolments e WHERE e.person_id = p.id AND e.effective_from <= $%d"
+			   " ORDER BY e.effective_from DESC, e.id DESC LIMIT 1), 'none') = $%d",
+			   w.n + 1, w.n + 2);
+		w.args[w.n++] = DB_TEXT(today);
+		w.args[w.n++] = DB_TEXT(f->status);
+	}
+	/* Counting every match of a region-wide list of millions is slow: the count stops at a cap. */
+	k = w.n;
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) c", w.sql.data, LIMIT_COUNT_CAP + 1);
+	rc = db_int_v(db, &total, e, sql, w.args, k);
 	if (rc)
 		goto out;
+	capped = total > LIMIT_COUNT_CAP;
+	if (capped)
+		total = LIMIT_COUNT_CAP;
+	w.args[k] = DB_TEXT(today);
+	w.args[k + 1] = DB_INT(f->page_size);
+	w.args[k + 2] = DB_INT((int64_t)(f->page - 1) * f->page_size);
 	snprintf(sql, sizeof sql,
 		 "SELECT p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.death_date, a.id, a.name,"
 		 " (SELECT e.status || '|' || e.category FROM enrolments e WHERE e.person_id = p.id"
-		 "  AND e.effective_from <= $10 ORDER BY e.effective_from DESC, e.id DESC LIMIT 1)"
-		 "%s ORDER BY p.id LIMIT $11 OFFSET $12",
-		 where);
-	rc = db_query(db, &st, e, sql, ARGS, DB_INT(f->page_size), DB_INT((int64_t)(f->page - 1) * f->page_size));
-#undef ARGS
+		 "  AND e.effective_from <= $%d ORDER BY e.effective_from DESC, e.id DESC LIMIT 1)"
+		 "%s ORDER BY p.id LIMIT $%d OFFSET $%d",
+		 k + 1, w.sql.data, k + 2, k + 3);
+	rc = db_query_v(db, &st, e, sql, w.args, k + 3);
 	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
 		char idm[24], phm[24], status[32] = "", category[32] = "";
 		const char *enr = db_col_text(st, 9);
@@ -241,12 +285,13 @@ int person_list(struct db *db, const struct actor *a, const struct person_filter
 		rc = 0;
 out:
 	db_done(st);
+	buf_free(&w.sql);
 	if (rc) {
 		json_decref(items);
 		return rc;
 	}
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", f->page,
-			 "page_size", f->page_size);
+	*out = json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", items, "total", (json_int_t)total, "total_capped",
+			 capped, "page", f->page, "page_size", f->page_size);
 	return 0;
 }
 
