@@ -30,7 +30,7 @@ int api_persons_get(struct http_req *r)
 	int rc = req_param_id(r, 0, &id);
 
 	if (!rc)
-		rc = person_get(r->db, &r->actor, id, &out, &r->err);
+		rc = person_get(r->db, &r->actor, id, true, &out, &r->err);
 	if (!rc)
 		req_reply(r, 200, out);
 	return rc;
@@ -43,7 +43,7 @@ int api_persons_create(struct http_req *r)
 	int rc = person_create(r->db, &r->actor, r->json, &id, &r->err);
 
 	if (!rc)
-		rc = person_get(r->db, &r->actor, id, &out, &r->err);
+		rc = person_get(r->db, &r->actor, id, false, &out, &r->err);
 	if (!rc)
 		req_reply(r, 201, out);
 	return rc;
@@ -62,7 +62,7 @@ static int write_then_get(struct http_req *r, int (*fn)(struct db *, struct acto
 		rc = fn(r->db, &r->actor, id, r->json, &r->err);
 	}
 	if (!rc)
-		rc = person_get(r->db, &r->actor, id, &out, &r->err);
+		rc = person_get(r->db, &r->actor, id, false, &out, &r->err);
 	if (!rc)
 		req_reply(r, 200, out);
 	return rc;

@@ -306,7 +306,10 @@ int contribution_run(struct db *db, const struct scheme *s, struct actor *a, int
 	end = date_from_ymd(year, 12, 31);
 	if (entry_date) {
 		if (!date_parse(entry_date, &day))
-			return err_set(e, ERR_INVALID, "date", "记账日期应为YYYY-MM-DD");
+			return err_set(e, ERR_INVALID, "entry_date", "记账日期应为YYYY-MM-DD");
+		/* the year's income is booked in that year, so the year's summary is the year's contributions */
+		if (day < start || day > end)
+			return err_set(e, ERR_INVALID, "entry_date", "记账日期应在%d年内", year);
 	} else {
 		day = today < start ? start : today > end ? end : today;
 	}

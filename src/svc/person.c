@@ -256,7 +256,7 @@ int person_list(struct db *db, const struct actor *a, const struct person_filter
 	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
 		char idm[24], phm[24], status[32] = "", category[32] = "";
 		const char *enr = db_col_text(st, 9);
-		int32_t birth = 0;
+		int32_t birth = 0, age_on;
 		rc = 0;
 		str_mask_id(db_col_text(st, 1), idm, sizeof idm);
 		if (db_col_text(st, 5))
@@ -267,12 +267,16 @@ int person_list(struct db *db, const struct actor *a, const struct person_filter
 			str_copy(category, bar ? bar + 1 : "", sizeof category);
 		}
 		date_parse(db_col_text(st, 4), &birth);
+		{
+			int32_t death;
+			age_on = db_col_text(st, 6) && date_parse(db_col_text(st, 6), &death) ? death : date_today_cn();
+		}
 		json_array_append_new(
 			items,
 			json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:s}", "id",
 				  (json_int_t)db_col_int(st, 0), "id_number", idm, "name", db_col_text(st, 2), "sex",
 				  db_col_text(st, 3), "sex_label", strcmp(db_col_text(st, 3), "M") == 0 ? "男" : "女",
-				  "age", date_age_years(birth, date_today_cn()), "phone",
+				  "age", date_age_years(birth, age_on), "phone",
 				  db_col_text(st, 5) ? json_string(phm) : json_null(), "death_date",
 				  str_or_null(db_col_text(st, 6)), "area_id",
 				  db_col_null(st, 7) ? json_null() : json_integer(db_col_int(st, 7)), "area_name",
@@ -358,7 +362,7 @@ static json_t *coord(struct db_stmt *st, int col)
 	return db_col_null(st, col) ? json_null() : json_real((double)db_col_int(st, col) / 1e6);
 }
 
-int person_get(struct db *db, struct actor *a, int64_t id, json_t **out, struct err *e)
+int person_get(struct db *db, struct actor *a, int64_t id, bool audit, json_t **out, struct err *e)
 {
 	struct db_stmt *st = NULL;
 	char scope[180], ids[24];
@@ -378,6 +382,11 @@ int person_get(struct db *db, struct actor *a, int64_t id, json_t **out, struct 
 	if (rc == DB_ROW) {
 		rc = 0;
 		date_parse(db_col_text(st, 4), &birth);
+		if (db_col_text(st, 9)) {
+			int32_t death;
+			if (date_parse(db_col_text(st, 9), &death) && death < today)
+				today = death; /* the age of a deceased person is the age at death */
+		}
 		p = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:I, s:I}", "id",
 			      (json_int_t)db_col_int(st, 0), "id_number", db_col_text(st, 1), "name", db_col_text(st, 2),
 			      "sex", db_col_text(st, 3), "sex_label", strcmp(db_col_text(st, 3), "M") == 0 ? "男" : "女",
@@ -435,7 +444,7 @@ int person_get(struct db *db, struct actor *a, int64_t id, json_t **out, struct 
 		}
 	}
 	snprintf(ids, sizeof ids, "%lld", (long long)id);
-	rc = audit_append(db, a, "person.read", "person", ids, AUDIT_OK, NULL, e);
+	rc = audit ? audit_append(db, a, "person.read", "person", ids, AUDIT_OK, NULL, e) : 0;
 	if (rc) {
 		json_decref(p);
 		return rc;
@@ -622,6 +631,8 @@ int person_create(struct db *db, struct actor *a, const json_t *in, int64_t *id_
 	if (jx_str(in, "sex") && jx_str(in, "sex")[0] != card.sex)
 		return err_set(e, ERR_INVALID, "sex", "性别与身份证号码不一致");
 	rc = check_contacts(json_object_get(in, "contacts"), e);
+	if (!rc && enr && !json_is_null(enr) && a->kind != ACTOR_SYSTEM && a->role != ROLE_BUREAU)
+		rc = err_set(e, ERR_FORBIDDEN, "enrolment", "参保登记由医保经办人员办理");
 	if (!rc && enr && !json_is_null(enr))
 		rc = parse_enrolment(enr, "enrolment", card.birth, &category, &assistance, &sponsored, &status, &from,
 				     e);

@@ -39,9 +39,11 @@ struct person_filter {
 
 /* Masked list within the actor's scope. */
 int person_list(struct db *db, const struct actor *a, const struct person_filter *f, json_t **out, struct err *e);
-/* The full record (audited as person.read). */
-int person_get(struct db *db, struct actor *a, int64_t id, json_t **out, struct err *e);
-/* in: {id_number, name, phone?, address?, area_id, lat?, lon?, sex?, birth_date?, contacts?[], enrolment?{}}. */
+/* The full record, audited as person.read when audit is true (a write answers with the record it wrote, which
+ * its own audit row already covers). */
+int person_get(struct db *db, struct actor *a, int64_t id, bool audit, json_t **out, struct err *e);
+/* in: {id_number, name, phone?, address?, area_id, lat?, lon?, sex?, birth_date?, contacts?[], enrolment?{}}.
+ * The enrolment block is the bureau's (like every enrolment record). */
 int person_create(struct db *db, struct actor *a, const json_t *in, int64_t *id, struct err *e);
 /* in: any of {name, phone, address, area_id, lat, lon, contacts}. */
 int person_update(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e);

@@ -131,7 +131,10 @@ class TestContributions(LtciTestCase):
         c = self.as_user("bureau")
         self.assertError(c.post("/api/v1/contributions/runs", {"year": 1800}), 400, field="year")
         self.assertError(c.post("/api/v1/contributions/runs", {"year": 2026, "entry_date": "2026-13-01"}), 400,
-                         field="date")
+                         field="entry_date")
+        # income is booked inside the year it pays for
+        self.assertError(c.post("/api/v1/contributions/runs", {"year": 2027, "entry_date": "2026-12-01"}), 400,
+                         field="entry_date")
         self.assertError(self.as_user("auditor").post("/api/v1/contributions/runs", {"year": 2026}), 403)
         self.assertError(self.as_user("intake").get("/api/v1/fund/summary"), 403)
         out = run_cli("contributions", "run", "--year", "2026", "--scheme",

@@ -27,7 +27,7 @@ class TestRegistry(LtciTestCase):
 
     def test_create_derives_birth_and_sex(self):
         # 17th digit 3 (odd) -> male; birth 1948-03-15
-        r = self.create(self.as_user("intake"), "33990219480315003", name="欧阳建国", phone="13812345678",
+        r = self.create(self.as_user("bureau"), "33990219480315003", name="欧阳建国", phone="13812345678",
                         address="江海市人民路8号", lat=29.99, lon=122.2,
                         contacts=[{"name": "欧阳丽", "relation": "子女", "phone": "13900001111", "is_agent": True}],
                         enrolment={"category": "resident", "flags": ["assistance"], "status": "active",
@@ -51,6 +51,15 @@ class TestRegistry(LtciTestCase):
         r = self.create(c, "33990219500101004", sex="M")
         self.assertError(r, 400, "validation", "sex")
         r = self.create(c, "33990219500101004", sex="F", birth_date="1950-01-01")
+        self.assertEqual(r.status, 201, r)
+        # writes answer with the record without a separate read in the trail
+        self.assertEqual(self.audit_rows(action="person.read", target_id=str(r.json["id"])), [])
+
+    def test_only_the_bureau_enrols(self):
+        enrolment = {"category": "resident", "status": "active", "effective_from": "2024-01-01"}
+        r = self.create(self.as_user("intake"), "33990219510101005", enrolment=enrolment)
+        self.assertError(r, 403, "forbidden", "enrolment")
+        r = self.create(self.as_user("intake"), "33990219510101005")
         self.assertEqual(r.status, 201, r)
 
     def test_validation_changes_nothing(self):
@@ -202,6 +211,7 @@ class TestRegistry(LtciTestCase):
                          field="death_date")
         r = bureau.put("/api/v1/persons/%d/death" % pid, {"death_date": "2026-03-01"})
         self.assertEqual((r.status, r.json["death_date"]), (200, "2026-03-01"), r)
+        self.assertEqual(r.json["age"], 95)  # born 1930-07-07: the age at death, not today's
         r = bureau.put("/api/v1/persons/%d/death" % pid, {"death_date": None})
         self.assertIsNone(r.json["death_date"])
         r = bureau.post("/api/v1/persons/%d/hospital-stays" % pid, {"admitted": "2026-02-01",

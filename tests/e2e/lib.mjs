@@ -46,7 +46,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-// Starts `ltci demo` + `ltci serve` on a fresh temp database; resolves to { base, dir }.
+// Starts `ltci demo` + `ltci serve` on a fresh temp database (data directory inside the same temp
+// directory); resolves to { base, dir }.
 export async function startServer() {
   const bin = process.env.LTCI_BIN || join(ROOT, 'build/ltci')
   const webDist = join(ROOT, 'web/dist')
@@ -61,7 +62,8 @@ export async function startServer() {
   const demo = spawnSync(bin, ['demo', '--db', db], { encoding: 'utf8' })
   if (demo.status !== 0) throw new Error(`ltci demo failed (${demo.status}): ${demo.stderr || demo.stdout}`)
 
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDist, '--scheme', scheme], {
+  const data = join(dir, 'data') // uploads, import jobs and their rejects files
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDist, '--scheme', scheme, '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''
@@ -228,4 +230,34 @@ export async function run(title, steps) {
   const skipped = steps.length - passed - failed
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
   process.exit(failed || !finished ? 1 : 0)
+}
+
+// Clicks a left-menu item by its text and waits for the address to change to `url` (RegExp).
+export async function openMenu(page, title, url) {
+  await page.locator('[data-testid=main-menu] .el-menu-item', { hasText: title }).click()
+  if (url) await page.waitForURL(url)
+}
+
+// An 18-character resident ID number (GB 11643-1999): the 17 digits given plus their check character.
+export function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i]
+  return first17 + '10X98765432'[sum % 11]
+}
+
+// Integer fen -> "19,125.00", as the web console shows money.
+export function yuan(fen) {
+  const neg = fen < 0
+  const s = String(Math.abs(fen)).padStart(3, '0')
+  return `${neg ? '-' : ''}${s.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${s.slice(-2)}`
+}
+
+// Calls the JSON API with the page's session cookie (and CSRF token for writes); returns { status, body }.
+export async function apiCall(page, method, path, body) {
+  const me = await page.request.get('/api/v1/me')
+  const headers = { 'X-CSRF-Token': (await me.json()).csrf_token || '' }
+  const res = await page.request.fetch(`/api/v1${path}`, { method, headers, data: body })
+  const text = await res.text()
+  return { status: res.status(), body: text ? JSON.parse(text) : null }
 }

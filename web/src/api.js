@@ -1,6 +1,7 @@
 // HTTP client for the ltci JSON API (/api/v1): adds the CSRF header to every non-GET request,
 // turns error bodies into ApiError, shows the server's Chinese message, and hands 401 and
-// "must change password" 403 responses to handlers installed by the router.
+// "must change password" 403 responses to handlers installed by the router. upload() sends a file as
+// the raw body with upload progress (CSV imports).
 import { ElMessage } from 'element-plus'
 
 const BASE = '/api/v1'
@@ -63,8 +64,13 @@ export async function request(method, path, opts = {}) {
     throw err
   }
 
+  return handleResponse(res.status, res.ok, await res.text(), opts)
+}
+
+// Turns an answer into its parsed body, or throws ApiError (showing the message and calling the
+// session handlers as request() describes).
+function handleResponse(status, ok, text, opts) {
   let data = null
-  const text = await res.text()
   if (text) {
     try {
       data = JSON.parse(text)
@@ -72,19 +78,49 @@ export async function request(method, path, opts = {}) {
       data = null
     }
   }
-  if (res.ok) return data
+  if (ok) return data
 
   const body = (data && data.error) || {}
   const err = new ApiError(
-    res.status,
-    body.code || 'http_' + res.status,
-    body.message || `请求失败（HTTP ${res.status}）`,
+    status,
+    body.code || 'http_' + status,
+    body.message || `请求失败（HTTP ${status}）`,
     body.field
   )
   if (!opts.silent) showError(err.message)
-  if (res.status === 401 && !opts.noAuthRedirect && handlers.unauthorized) handlers.unauthorized(err)
-  if (res.status === 403 && err.field === 'password' && handlers.mustChangePassword) handlers.mustChangePassword(err)
+  if (status === 401 && !opts.noAuthRedirect && handlers.unauthorized) handlers.unauthorized(err)
+  if (status === 403 && err.field === 'password' && handlers.mustChangePassword) handlers.mustChangePassword(err)
   throw err
+}
+
+// Sends a file as the raw request body (not multipart), e.g. a CSV import:
+//   upload('/imports', { kind, filename }, file, { contentType: 'text/csv', onProgress(loaded, total), silent })
+// XMLHttpRequest is used so the upload's progress can be shown. Resolves to the parsed answer.
+export function upload(path, params, file, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', BASE + path + buildQuery(params))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Content-Type', opts.contentType || 'application/octet-stream')
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken)
+    if (opts.onProgress) {
+      xhr.upload.onprogress = (e) => opts.onProgress(e.loaded, e.lengthComputable ? e.total : file.size)
+    }
+    xhr.onload = () => {
+      try {
+        resolve(handleResponse(xhr.status, xhr.status >= 200 && xhr.status < 300, xhr.responseText, opts))
+      } catch (e) {
+        reject(e)
+      }
+    }
+    xhr.onerror = () => {
+      const err = new ApiError(0, 'network', '网络错误，上传未完成，请稍后重试')
+      if (!opts.silent) showError(err.message)
+      reject(err)
+    }
+    xhr.send(file)
+  })
 }
 
 export const api = {

@@ -40,6 +40,14 @@ export const ACTION_LABELS = {
   'token.create': '新建令牌',
   'token.revoke': '吊销令牌',
   'demo.load': '加载演示数据',
+  'person.read': '查看参保人完整信息',
+  'person.create': '登记参保人',
+  'person.update': '修改参保人',
+  'enrolment.create': '新增参保记录',
+  'person.death': '登记死亡',
+  'person.hospital_stay': '登记住院',
+  'contributions.run': '核定年度筹资',
+  'import.upload': '批量导入',
   'http.request': '接口访问'
 }
 
@@ -50,7 +58,17 @@ export function actionLabel(a) {
 export const OUTCOME_LABELS = { ok: '成功', denied: '拒绝', failed: '失败', error: '错误' }
 export const OUTCOME_TAGS = { ok: 'success', denied: 'warning', failed: 'danger', error: 'danger' }
 
-export const TARGET_LABELS = { user: '用户', area: '区域', api_token: '接口令牌', token: '接口令牌', provider: '护理机构', session: '会话' }
+export const TARGET_LABELS = {
+  user: '用户',
+  area: '区域',
+  api_token: '接口令牌',
+  token: '接口令牌',
+  provider: '护理机构',
+  session: '会话',
+  person: '参保人',
+  import: '导入任务',
+  contribution_year: '筹资年度'
+}
 
 export const ACTOR_KIND_LABELS = { user: '用户', token: '接口令牌', system: '系统', anonymous: '匿名' }
 

@@ -5,10 +5,18 @@ import { can } from './session.js'
 
 export const APP_TITLE = '长期护理保险经办管理平台'
 
-// Pages shown in the left menu, in order.
+// Pages of the layout, in menu order; pages with menu: false (details) are reached from other pages.
 export const pages = [
   { path: '', name: 'home', component: () => import('./views/HomeView.vue'),
     meta: { title: '工作台', icon: 'House', menu: true } },
+  { path: 'persons', name: 'persons', component: () => import('./views/PersonsView.vue'),
+    meta: { title: '参保人员', icon: 'Avatar', menu: true, api: 'GET /api/v1/persons' } },
+  { path: 'persons/:id(\\d+)', name: 'person', component: () => import('./views/PersonDetailView.vue'),
+    props: true, meta: { title: '参保人详情', menu: false, api: 'GET /api/v1/persons/:id' } },
+  { path: 'imports', name: 'imports', component: () => import('./views/ImportsView.vue'),
+    meta: { title: '批量导入', icon: 'Upload', menu: true, api: 'GET /api/v1/imports' } },
+  { path: 'fund', name: 'fund', component: () => import('./views/FundView.vue'),
+    meta: { title: '基金概况', icon: 'Coin', menu: true, api: 'GET /api/v1/fund/summary' } },
   { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'),
     meta: { title: '用户管理', icon: 'User', menu: true, api: 'GET /api/v1/users' } },
   { path: 'areas', name: 'areas', component: () => import('./views/AreasView.vue'),
@@ -21,9 +29,9 @@ export const pages = [
     meta: { title: '我的账号', icon: 'Setting', menu: true, api: 'GET /api/v1/me' } }
 ]
 
-// Pages the current user may open (and see in the menu).
+// Menu pages the current user may open (the left menu and the home page's shortcuts).
 export function allowedPages() {
-  return pages.filter((p) => !p.meta.api || can(p.meta.api))
+  return pages.filter((p) => p.meta.menu && (!p.meta.api || can(p.meta.api)))
 }
 
 // Only same-site paths are accepted as a post-login destination.
