@@ -6,3 +6,4 @@ build=${1:-build}
 bench/http.sh "$build" sqlite
 bench/http.sh "$build" pgsql
 bench/import.sh "$build"
+bench/assess.sh "$build"

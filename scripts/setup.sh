@@ -26,6 +26,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev
+  libcurl4-openssl-dev
   postgresql postgresql-client
   python3
   chromium fonts-wqy-microhei

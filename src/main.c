@@ -14,6 +14,7 @@ const struct cli_command cli_commands[] = {
 	{"import", "bulk import persons, enrolments, deaths or hospital stays from CSV", cli_import},
 	{"contributions", "compute a year's contributions and post them to the fund", cli_contributions},
 	{"fund", "the fund's summary (income, spending, balance, usage) and ledger check", cli_fund},
+	{"assess", "score assessment forms with the scheme's standard", cli_assess},
 	{"demo", "load the demo data set (a fictional city)", cli_demo},
 	{"scheme", "check a scheme file", cli_scheme},
 	{"audit", "verify the audit trail's hash chain", cli_audit},

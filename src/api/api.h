@@ -65,6 +65,32 @@ int api_imports_list(struct http_req *r);
 int api_imports_get(struct http_req *r);
 int api_imports_rejects(struct http_req *r);
 
+/* applications.c */
+int api_assessment_form(struct http_req *r);
+int api_applications_list(struct http_req *r);
+int api_applications_create(struct http_req *r);
+int api_applications_get(struct http_req *r);
+int api_applications_material(struct http_req *r);
+int api_applications_material_get(struct http_req *r);
+int api_applications_prescreen(struct http_req *r);
+int api_applications_withdraw(struct http_req *r);
+int api_applications_assign(struct http_req *r);
+int api_applications_assess(struct http_req *r);
+int api_applications_review(struct http_req *r);
+int api_applications_confirm(struct http_req *r);
+int api_applications_certify(struct http_req *r);
+int api_applications_draws(struct http_req *r);
+int api_assessors_list(struct http_req *r);
+int api_assessors_create(struct http_req *r);
+int api_assessors_update(struct http_req *r);
+int api_certifications_list(struct http_req *r);
+int api_shared_certifications(struct http_req *r);
+int api_followups_draw(struct http_req *r);
+int api_followups_list(struct http_req *r);
+int api_followups_record(struct http_req *r);
+int api_assessment_stats(struct http_req *r);
+int api_notices_list(struct http_req *r);
+
 /* Which routes a role may call, as ["GET /api/v1/users", ...] (for the web app's menu). */
 json_t *api_allowed_routes(enum role role, enum actor_kind kind);
 

@@ -12,6 +12,22 @@
 	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_INTAKE) | ROLE_BIT(ROLE_COORDINATOR) |       \
 	 ROLE_BIT(ROLE_ASSESSOR) | ROLE_BIT(ROLE_EXPERT) | ROLE_BIT(ROLE_COMMITTEE) | ROLE_BIT(ROLE_NURSE))
 #define FUND_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR))
+#define INTAKE (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_INTAKE))
+#define CASE_READERS                                                                                              \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_INTAKE) | ROLE_BIT(ROLE_COORDINATOR) |       \
+	 ROLE_BIT(ROLE_ASSESSOR) | ROLE_BIT(ROLE_EXPERT) | ROLE_BIT(ROLE_COMMITTEE))
+#define FIELD_STAFF (ROLE_BIT(ROLE_ASSESSOR) | ROLE_BIT(ROLE_EXPERT))
+#define COMMITTEE ROLE_BIT(ROLE_COMMITTEE)
+#define CONFIRMERS (ROLE_BIT(ROLE_EXPERT) | ROLE_BIT(ROLE_COMMITTEE))
+#define POOL_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COMMITTEE))
+#define CERT_READERS                                                                                              \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_INTAKE) | ROLE_BIT(ROLE_COORDINATOR) |       \
+	 ROLE_BIT(ROLE_COMMITTEE) | ROLE_BIT(ROLE_NURSE))
+#define DEPT ROLE_BIT(ROLE_DEPT)
+#define FOLLOWUP_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR))
+#define FOLLOWUP_WRITERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_COORDINATOR))
+#define STATS_READERS                                                                                             \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COMMITTEE))
 
 static const char *const q_users[] = {"q", "role", "status", "page", "page_size", NULL};
 static const char *const q_areas[] = {"parent_id", "level", "q", NULL};
@@ -20,6 +36,14 @@ static const char *const q_persons[] = {"name", "id", "phone", "area_id", "statu
 static const char *const q_year[] = {"year", NULL};
 static const char *const q_ledger[] = {"kind", "from", "to", "page", "page_size", NULL};
 static const char *const q_upload[] = {"kind", "filename", NULL};
+static const char *const q_apps[] = {"status", "type", "person_id", "overdue", "mine", "page", "page_size", NULL};
+static const char *const q_material[] = {"kind", "filename", NULL};
+static const char *const q_certs[] = {"status", "person_id", "expiring_within", "qualifying", "page", "page_size",
+				      NULL};
+static const char *const q_shared[] = {"scale", "since", "page", "page_size", NULL};
+static const char *const q_followups[] = {"sample_id", "page", "page_size", NULL};
+static const char *const q_stats[] = {"from", "to", NULL};
+static const char *const q_notices[] = {"status", "page", "page_size", NULL};
 static const char *const q_audit[] = {"user_id", "username", "action", "target_type", "target_id", "outcome",
 				      "from", "to", "page", "page_size", NULL};
 
@@ -84,6 +108,50 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/imports/:id", FUND_READERS, 0, NULL, NULL, api_imports_get, "导入任务进度"},
 	{"GET", "/api/v1/imports/:id/rejects", FUND_READERS, 0, NULL, NULL, api_imports_rejects,
 	 "下载被拒绝的记录"},
+
+	{"GET", "/api/v1/assessment/form", ANYONE, 0, NULL, NULL, api_assessment_form, "评估标准（项目、分值说明、自评）"},
+	{"GET", "/api/v1/applications", CASE_READERS, 0, NULL, q_apps, api_applications_list,
+	 "申请列表（状态、超期、我的评估任务）"},
+	{"POST", "/api/v1/applications", INTAKE, ROUTE_BODY, "application.submit", NULL, api_applications_create,
+	 "受理评估申请"},
+	{"GET", "/api/v1/applications/:id", CASE_READERS, 0, NULL, NULL, api_applications_get, "申请详情及初筛检查"},
+	{"POST", "/api/v1/applications/:id/materials", INTAKE, ROUTE_UPLOAD | ROUTE_FILE, "application.material",
+	 q_material, api_applications_material, "上传申请材料（PDF、JPEG、PNG）"},
+	{"GET", "/api/v1/applications/:id/materials/:mid", CASE_READERS, 0, NULL, NULL,
+	 api_applications_material_get, "下载申请材料"},
+	{"POST", "/api/v1/applications/:id/prescreen", INTAKE, ROUTE_BODY, "application.prescreen", NULL,
+	 api_applications_prescreen, "初筛结论（受理或不予受理）"},
+	{"POST", "/api/v1/applications/:id/withdraw", INTAKE, ROUTE_BODY, "application.withdraw", NULL,
+	 api_applications_withdraw, "撤回申请"},
+	{"POST", "/api/v1/applications/:id/assign", BUREAU, 0, "application.assign", NULL, api_applications_assign,
+	 "随机抽取评估专家和评估员"},
+	{"GET", "/api/v1/applications/:id/draws", CASE_READERS, 0, NULL, NULL, api_applications_draws,
+	 "抽取记录（种子、候选名单、复现）"},
+	{"POST", "/api/v1/applications/:id/assessment", FIELD_STAFF, ROUTE_BODY, "assessment.submit", NULL,
+	 api_applications_assess, "提交现场评估结果"},
+	{"POST", "/api/v1/applications/:id/review", COMMITTEE, ROUTE_BODY, "review.decide", NULL,
+	 api_applications_review, "评估委员会审核"},
+	{"POST", "/api/v1/applications/:id/confirm", CONFIRMERS, 0, "conclusion.confirm", NULL,
+	 api_applications_confirm, "专家确认评估结论"},
+	{"POST", "/api/v1/applications/:id/certify", BUREAU, 0, "application.certify", NULL, api_applications_certify,
+	 "公示期满认定"},
+	{"GET", "/api/v1/assessors", POOL_READERS, 0, NULL, NULL, api_assessors_list, "评估专家库"},
+	{"POST", "/api/v1/assessors", BUREAU, ROUTE_BODY, "assessor.create", NULL, api_assessors_create,
+	 "评估专家库：新增"},
+	{"PATCH", "/api/v1/assessors/:id", BUREAU, ROUTE_BODY, "assessor.update", NULL, api_assessors_update,
+	 "评估专家库：修改"},
+	{"GET", "/api/v1/certifications", CERT_READERS, 0, NULL, q_certs, api_certifications_list,
+	 "评估结论及到期提醒"},
+	{"GET", "/api/v1/shared/certifications", DEPT, 0, NULL, q_shared, api_shared_certifications,
+	 "多评合一：部门读取认定结果"},
+	{"POST", "/api/v1/followups/samples", BUREAU, ROUTE_BODY, "followup.draw", NULL, api_followups_draw,
+	 "抽取回访对象"},
+	{"GET", "/api/v1/followups", FOLLOWUP_READERS, 0, NULL, q_followups, api_followups_list, "回访抽查名单"},
+	{"PATCH", "/api/v1/followups/:id", FOLLOWUP_WRITERS, ROUTE_BODY, "followup.record", NULL,
+	 api_followups_record, "记录回访结果"},
+	{"GET", "/api/v1/assessment/stats", STATS_READERS, 0, NULL, q_stats, api_assessment_stats,
+	 "评估统计（按街道、月份）"},
+	{"GET", "/api/v1/notices", FUND_READERS, 0, NULL, q_notices, api_notices_list, "通知发件箱"},
 
 	{"GET", "/api/v1/audit", AUDIT_READERS, 0, NULL, q_audit, api_audit_list, "审计日志查询"},
 	{"GET", "/api/v1/audit/verify", AUDIT_READERS, 0, NULL, NULL, api_audit_verify, "校验审计日志哈希链"},

@@ -16,6 +16,9 @@
  * closed rather than drained. */
 #define LIMIT_UPLOAD_BYTES (64 * 1024 * 1024)
 
+/* Largest application material (a scanned discharge summary or certificate, PDF or image). */
+#define LIMIT_MATERIAL_BYTES (20 * 1024 * 1024)
+
 /* Largest CSV import uploaded through the web console: a registry of a million persons is about 110 MB. Larger
  * files go through 'ltci import' on the server. Streamed to disk, never held in memory. */
 #define LIMIT_IMPORT_BYTES (512LL * 1024 * 1024)
@@ -138,5 +141,40 @@
 
 #define LIMIT_SCHEME_BYTES (4 * 1024 * 1024)
 #define LIMIT_SCHEME_ERRORS 100
+
+/* ---- notices (svc/notify_send.c) and background maintenance (svc/maintenance.c) ---- */
+
+/* Seconds to connect to the SMTP server or SMS gateway, and for a whole transfer. A mail relay or gateway on the
+ * government network answers in milliseconds; 5 s rides out a slow TLS handshake, 15 s bounds a hung peer so one
+ * bad gateway cannot stall the sender (and server shutdown) for long. */
+#define LIMIT_NOTIFY_CONNECT_TIMEOUT_S 5
+#define LIMIT_NOTIFY_TIMEOUT_S 15
+
+/* Delivery attempts before a notice is marked failed, and the back-off base: a failed attempt n (1-based) waits
+ * 60 * 2^n seconds, i.e. 2, 4, 8, 16, 32 minutes: about an hour in all, enough to ride out a gateway outage
+ * without hammering it; after that people look at the outbox. */
+#define LIMIT_NOTIFY_ATTEMPTS 6
+#define LIMIT_NOTIFY_BACKOFF_S 60
+
+/* Seconds a sender holds a claimed notice before another process may take it over (if the first died mid-send).
+ * Must exceed one transfer (LIMIT_NOTIFY_TIMEOUT_S) plus the database writes around it. */
+#define LIMIT_NOTIFY_LEASE_S 120
+
+/* Notices sent per batch by the background sender; it keeps taking batches while they come back full, and checks
+ * for shutdown between notices. */
+#define LIMIT_NOTIFY_BATCH 20
+
+/* Largest notice body or subject sent: SMS texts are under 1 KiB and e-mail notices a few KiB; a bigger row is a
+ * bug upstream and is marked failed rather than sent. */
+#define LIMIT_NOTICE_BYTES (64 * 1024)
+
+/* Default and largest seconds between runs of the notice sender (LTCI_NOTIFY_INTERVAL; 0 turns it off). A few
+ * seconds keeps notices prompt; the query is one index range scan. */
+#define LIMIT_NOTIFY_INTERVAL_S 5
+#define LIMIT_NOTIFY_INTERVAL_MAX_S 3600
+
+/* Seconds between runs of the certification of conclusions whose publication has ended: publication ends by
+ * calendar day, so every ten minutes is prompt enough and costs nothing. */
+#define LIMIT_CERTIFY_INTERVAL_S 600
 
 #endif

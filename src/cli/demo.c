@@ -26,6 +26,7 @@ static void print_logins(void)
 	printf("demo logins (password for all: %s)\n", DEMO_PASSWORD);
 	for (int i = 0; i < demo_login_count; i++)
 		printf("  %-15s %-15s %s\n", demo_logins[i].username, demo_logins[i].role, demo_logins[i].display_name);
+	printf("  (the expert pool also has expert02..expert12 and assessor02..assessor20)\n");
 }
 
 int cli_demo(int argc, char **argv)
@@ -96,9 +97,9 @@ int cli_demo(int argc, char **argv)
 	db_close(db);
 	scheme_free(scheme);
 	printf("demo loaded: %d areas, %d providers, %d accounts, %d insured persons (%d enrolment records),"
-	       " contributions %lld.%02lld yuan\n\n",
+	       " contributions %lld.%02lld yuan, %d certified beneficiaries, %d cases in progress\n\n",
 	       sum.areas, sum.providers, sum.users, sum.persons, sum.enrolments, (long long)(sum.contributions_fen / 100),
-	       (long long)(sum.contributions_fen % 100));
+	       (long long)(sum.contributions_fen % 100), sum.certified, sum.cases);
 	print_logins();
 	return 0;
 fail:

@@ -1,4 +1,5 @@
-/* serve.c: 'ltci serve': load and validate the scheme, check the database schema, start the HTTP server. */
+/* serve.c: 'ltci serve': load and validate the scheme, check the database schema, start the background maintenance
+ * thread (notice sender, due certifications) and the HTTP server; stop both cleanly on SIGINT/SIGTERM. */
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include "scheme/scheme.h"
 #include "svc/auth.h"
 #include "svc/import_job.h"
+#include "svc/maintenance.h"
+#include "svc/notify_send.h"
 
 static const char usage[] =
 	"usage: ltci serve [--listen ADDR:PORT] [--db URL] [--scheme FILE] [--web DIR] [--threads N]\n"
@@ -32,7 +35,19 @@ static const char usage[] =
 	"\n"
 	"Environment: LTCI_SESSION_IDLE and LTCI_SESSION_MAX (seconds) set session idle and absolute expiry;\n"
 	"LTCI_LOGIN_LOCK (seconds) how long an account stays locked; LTCI_SECURE_COOKIES=1 marks cookies Secure\n"
-	"when a TLS proxy is in front; LTCI_LOG_LEVEL=debug|info|warn|error.\n";
+	"when a TLS proxy is in front; LTCI_LOG_LEVEL=debug|info|warn|error.\n"
+	"\n"
+	"Notices (SMS and e-mail outbox), sent by a background thread every LTCI_NOTIFY_INTERVAL seconds\n"
+	"(default 5; 0 = off):\n"
+	"  LTCI_NOTIFY=log|smtp|webhook  log (default): one log line per notice, recipient masked, no body;\n"
+	"                               smtp: e-mails by SMTP, SMS to the webhook if set, else logged;\n"
+	"                               webhook: SMS to the webhook, e-mails by SMTP if set, else logged\n"
+	"  LTCI_SMTP_URL                smtp://host:25 (STARTTLS when offered) or smtps://host:465\n"
+	"  LTCI_SMTP_FROM               sender: addr or \"Name <addr>\"\n"
+	"  LTCI_SMTP_USER, LTCI_SMTP_PASSWORD  optional; sent only over TLS\n"
+	"  LTCI_SMS_WEBHOOK             http(s)://... receiving POST {\"to\",\"text\",\"ref\",\"id\"} as JSON\n"
+	"  LTCI_SMS_TOKEN               optional; sent as Authorization: Bearer TOKEN\n"
+	"Conclusions whose publication has ended are certified every 10 minutes.\n";
 
 static int env_seconds(const char *name, int def, int min, int max)
 {
@@ -86,6 +101,9 @@ int cli_serve(int argc, char **argv)
 	struct scheme_diag diag;
 	struct db *db;
 	struct err e = {0};
+	struct notify_config notify;
+	struct maintenance *maint = NULL;
+	int notify_interval;
 	int64_t nthreads;
 	int c, rc;
 
@@ -140,6 +158,11 @@ int cli_serve(int argc, char **argv)
 	auth_settings.session_idle_s = env_seconds("LTCI_SESSION_IDLE", LIMIT_SESSION_IDLE_S, 1, 7 * 86400);
 	auth_settings.session_max_s = env_seconds("LTCI_SESSION_MAX", LIMIT_SESSION_MAX_S, 1, 30 * 86400);
 	auth_settings.login_lock_s = env_seconds("LTCI_LOGIN_LOCK", LIMIT_LOGIN_LOCK_S, 1, 86400);
+	notify_interval = env_seconds("LTCI_NOTIFY_INTERVAL", LIMIT_NOTIFY_INTERVAL_S, 0, LIMIT_NOTIFY_INTERVAL_MAX_S);
+	if (notify_config_from_env(&notify, &e)) {
+		fprintf(stderr, "ltci serve: %s\n", e.msg);
+		return 1;
+	}
 
 	scheme_path = cli_setting(scheme_path, "LTCI_SCHEME", DEFAULT_SCHEME);
 	rc = scheme_load_file(scheme_path, &app.scheme, &diag);
@@ -147,11 +170,13 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "ltci serve: scheme %s is invalid; not starting:\n", scheme_path);
 		for (int i = 0; i < diag.n; i++)
 			fprintf(stderr, "  %s: %s\n", diag.items[i].path, diag.items[i].msg);
+		notify_config_clear(&notify);
 		return 1;
 	}
 	dburl = cli_setting(dburl, "LTCI_DB", DEFAULT_DB);
 	db = cli_open_db_current(dburl);
 	if (!db) {
+		notify_config_clear(&notify);
 		scheme_free(app.scheme);
 		return 1;
 	}
@@ -160,13 +185,18 @@ int cli_serve(int argc, char **argv)
 	db_close(db);
 	if (auth_init(&e) || db_pool_create(dburl, &app.pool, &e)) {
 		cli_error(&e);
+		notify_config_clear(&notify);
 		scheme_free(app.scheme);
 		return 1;
 	}
 	log_info("event=scheme id=%s version=%s", app.scheme->id, app.scheme->version);
-	rc = http_serve(&app, &e);
+	rc = maintenance_start(dburl, app.scheme, &notify, notify_interval, &maint, &e);
+	notify_config_clear(&notify);
+	if (!rc)
+		rc = http_serve(&app, &e);
 	if (rc)
 		cli_error(&e);
+	maintenance_stop(maint);
 	db_pool_destroy(app.pool);
 	scheme_free(app.scheme);
 	return rc ? 1 : 0;

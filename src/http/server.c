@@ -291,19 +291,22 @@ static int check_access(struct http_req *r)
 	return 0;
 }
 
-static bool content_type_csv(const char *ct)
+static bool content_type_in(const char *ct, const char *const *ok, size_t count)
 {
-	static const char *const ok[] = {"text/csv", "application/vnd.ms-excel", "application/octet-stream",
-					 "text/plain"};
-
 	if (!ct)
 		return false;
-	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+	for (size_t i = 0; i < count; i++) {
 		size_t n = strlen(ok[i]);
 		if (strncasecmp(ct, ok[i], n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
 			return true;
 	}
 	return false;
+}
+
+/* The size cap of an upload route: documents or CSV imports. */
+static int64_t upload_cap(const struct http_req *r)
+{
+	return (r->route->flags & ROUTE_FILE) ? LIMIT_MATERIAL_BYTES : LIMIT_IMPORT_BYTES;
 }
 
 /* An upload route: check access and the content type before any of the body is read, then open the file the
@@ -315,8 +318,16 @@ static int upload_begin(struct http_req *r)
 
 	if (rc)
 		return rc;
-	if (!content_type_csv(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)))
-		return err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "上传文件应为CSV（text/csv）");
+	if (r->route->flags & ROUTE_FILE) {
+		static const char *const docs[] = {"application/pdf", "image/jpeg", "image/png", "application/octet-stream"};
+		if (!content_type_in(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), docs, sizeof docs / sizeof docs[0]))
+			return err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "材料应为PDF、JPEG或PNG文件");
+	} else {
+		static const char *const csv[] = {"text/csv", "application/vnd.ms-excel", "application/octet-stream",
+						  "text/plain"};
+		if (!content_type_in(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), csv, sizeof csv / sizeof csv[0]))
+			return err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "上传文件应为CSV（text/csv）");
+	}
 	snprintf(dir, sizeof dir, "%s/uploads", r->app->cfg.data_dir);
 	if (mkdir(r->app->cfg.data_dir, 0750) && errno != EEXIST)
 		return err_set(&r->err, ERR_INTERNAL, NULL, "cannot create the data directory");
@@ -343,7 +354,7 @@ static void dispatch_api(struct http_req *r)
 	if (r->body_too_large) {
 		if (rt->flags & ROUTE_UPLOAD)
 			rc = err_set(&r->err, ERR_TOO_LARGE, "body", "上传文件过大（最多%lld MB）",
-				     (long long)(LIMIT_IMPORT_BYTES / (1024 * 1024)));
+				     (long long)(upload_cap(r) / (1024 * 1024)));
 		else
 			rc = err_set(&r->err, ERR_TOO_LARGE, "body", "请求体过大（最多%d字节）", LIMIT_BODY_BYTES);
 		goto fail;
@@ -554,9 +565,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (!r->replied && r->route && (r->route->flags & ROUTE_UPLOAD)) {
 			/* refuse before reading a byte of the file */
-			if (cl && strtoull(cl, NULL, 10) > (unsigned long long)LIMIT_IMPORT_BYTES) {
+			if (cl && strtoull(cl, NULL, 10) > (unsigned long long)upload_cap(r)) {
 				err_set(&r->err, ERR_TOO_LARGE, "body", "上传文件过大（最多%lld MB）",
-					(long long)(LIMIT_IMPORT_BYTES / (1024 * 1024)));
+					(long long)(upload_cap(r) / (1024 * 1024)));
 				req_reply_error(r, &r->err);
 			} else if (upload_begin(r)) {
 				req_reply_error(r, &r->err);
@@ -581,7 +592,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (*upload_data_size) {
 		if (r->upload_fd >= 0 && !r->body_too_large) {
-			if (r->upload_bytes + (int64_t)*upload_data_size > LIMIT_IMPORT_BYTES) {
+			if (r->upload_bytes + (int64_t)*upload_data_size > upload_cap(r)) {
 				r->body_too_large = true;
 			} else {
 				const char *p = upload_data;

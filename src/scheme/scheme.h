@@ -57,6 +57,70 @@ struct scheme_contributions {
 	int n_subsidies;
 };
 
+/* ---- assessment (失能等级评估) ---- */
+
+#define SCHEME_MAX_ITEMS 40
+#define SCHEME_MAX_DIMS 4
+#define SCHEME_MAX_SCORES 8
+#define SCHEME_MAX_GRADES 6
+#define SCHEME_MAX_GATE_ITEMS 8
+
+struct scheme_item {
+	char key[32];
+	char name[64];
+	int dim;                       /* index into dims */
+	int scores[SCHEME_MAX_SCORES]; /* allowed scores, ascending */
+	int n_scores;
+};
+
+struct scheme_band {
+	int grade;
+	int min, max;                  /* inclusive range of the dimension's total */
+};
+
+struct scheme_dimension {
+	char key[32];
+	char name[64];
+	int max;                       /* sum of its items' top scores */
+	struct scheme_band bands[SCHEME_MAX_GRADES];
+	int n_bands;
+};
+
+struct scheme_gate_item {
+	char key[32];
+	char name[64];
+	int cls;                       /* 0 = class a, 1 = class b */
+};
+
+struct scheme_assessment {
+	/* national-2021: the form, its dimensions and grades, and the combination table (组合法) */
+	struct scheme_item items[SCHEME_MAX_ITEMS];
+	int n_items;
+	struct scheme_dimension dims[SCHEME_MAX_DIMS];
+	int n_dims;
+	char grade_names[SCHEME_MAX_GRADES][32];
+	int n_grades;
+	int row_dim;                   /* the combination table's rows: this dimension's grade */
+	int col_dims[SCHEME_MAX_DIMS]; /* its columns: the worst grade among these dimensions */
+	int n_col_dims;
+	int table[SCHEME_MAX_GRADES][SCHEME_MAX_GRADES];
+	/* the self-assessment gate (自评): dependent answers counted per class select a letter from a table */
+	bool has_gate;
+	struct scheme_gate_item gate_items[SCHEME_MAX_GATE_ITEMS];
+	int n_gate_items;
+	int gate_count[2];             /* items in class a and b */
+	char gate_table[SCHEME_MAX_GATE_ITEMS + 1][SCHEME_MAX_GATE_ITEMS + 1];
+	char gate_proceed[8];          /* letters that proceed to formal assessment, e.g. "EFG" */
+	/* quality review thresholds */
+	int min_visit_minutes;         /* a visit shorter than this is flagged */
+	int gps_max_m;                 /* a visit farther than this from the home is flagged */
+	int level_jump;                /* a level this many steps from the previous conclusion is flagged */
+	int outlier_min_assessments;   /* an assessor is compared with peers after this many assessments */
+	int outlier_z_x100;            /* ... and flagged when |z| exceeds this / 100 */
+	int workload_cap;              /* open assignments an assessor may hold */
+	char valid_from[16];           /* "next_month" or "conclusion": when a certified level starts */
+};
+
 struct scheme_periods {
 	int validity_months;          /* certified level valid at most this long */
 	int publication_days;         /* 公示 period */
@@ -80,9 +144,11 @@ struct scheme {
 	struct scheme_level *levels;
 	int n_levels;
 	int min_age;                  /* 0 = no age condition */
+	int waiting_months;           /* enrolled this long before applying; 0 = no waiting period */
 	int disability_min_months;    /* 0 = no duration condition */
 	struct scheme_periods periods;
 	struct scheme_contributions contributions;
+	struct scheme_assessment assess;
 	int32_t *holidays;
 	int n_holidays;
 	int32_t *workdays;
@@ -121,6 +187,10 @@ int payer_parse(const char *name);
 /* "employee" -> 0, "resident" -> 1, else -1. */
 int category_parse(const char *name);
 const char *category_name(int category);
+
+/* The form of the scheme's assessment standard for clients: items with their scores and descriptions,
+ * dimensions, grades, the self-assessment gate. NULL for an external standard without items. */
+json_t *scheme_form_json(const struct scheme *s);
 
 /* A JSON summary for the API (identity, dates, levels, periods). */
 json_t *scheme_summary_json(const struct scheme *s);

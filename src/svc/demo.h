@@ -23,6 +23,8 @@ struct demo_summary {
 	int users;
 	int persons;
 	int enrolments;
+	int certified;         /* beneficiaries with a certified level */
+	int cases;             /* applications in the other states */
 	int64_t contributions_fen;
 };
 

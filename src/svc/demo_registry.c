@@ -10,12 +10,7 @@
 #include "svc/demo.h"
 #include "svc/demo_registry.h"
 
-/* A small deterministic generator (xorshift64*): the demo must not depend on the C library's rand(). */
-struct rng {
-	uint64_t s;
-};
-
-static uint32_t next(struct rng *r)
+uint32_t demo_next(struct demo_rng *r)
 {
 	r->s ^= r->s >> 12;
 	r->s ^= r->s << 25;
@@ -23,10 +18,13 @@ static uint32_t next(struct rng *r)
 	return (uint32_t)((r->s * 2685821657736338717ULL) >> 32);
 }
 
-static int pick(struct rng *r, int n)
+int demo_pick(struct demo_rng *r, int n)
 {
-	return (int)(next(r) % (uint32_t)n);
+	return (int)(demo_next(r) % (uint32_t)n);
 }
+
+#define next demo_next
+#define pick demo_pick
 
 static const char *const surnames[] = {
 	"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林",
@@ -64,7 +62,7 @@ static const struct {
 
 int demo_registry_load(struct db *db, struct demo_summary *out, struct err *e)
 {
-	struct rng r = {0x5eed1234abcdULL};
+	struct demo_rng r = {0x5eed1234abcdULL};
 	int32_t today = date_today_cn();
 	int64_t now = date_now_unix(), area_ids[sizeof homes / sizeof homes[0]];
 	int rc = 0;

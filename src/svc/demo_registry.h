@@ -2,11 +2,27 @@
 #ifndef LTCI_DEMO_REGISTRY_H
 #define LTCI_DEMO_REGISTRY_H
 
+#include <stdint.h>
+
 #include "db/db.h"
 #include "svc/demo.h"
+
+/* A small deterministic generator (xorshift64*): the demo must not depend on the C library's rand(). */
+struct demo_rng {
+	uint64_t s;
+};
+uint32_t demo_next(struct demo_rng *r);
+/* 0 .. n-1 */
+int demo_pick(struct demo_rng *r, int n);
 
 /* Insert the demo persons and their enrolments, contacts, deaths and hospital stays (inside the caller's
  * transaction). */
 int demo_registry_load(struct db *db, struct demo_summary *out, struct err *e);
+
+/* The expert pool, certified beneficiaries and cases in every state of the assessment workflow (national standard
+ * only). hash is the demo accounts' password hash. */
+struct scheme;
+int demo_assess_load(struct db *db, const struct scheme *s, const char *hash, struct demo_summary *out,
+		     struct err *e);
 
 #endif

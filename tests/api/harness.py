@@ -115,9 +115,9 @@ def run_cli(*args, db=None, stdin=None, env=None, timeout=120):
 class Server:
     """`ltci serve` on a free loopback port."""
 
-    def __init__(self, db, env=None, scheme=SCHEME):
+    def __init__(self, db, env=None, scheme=SCHEME, name="server"):
         self.db = db
-        self.log_path = os.path.join(db.tmp, "server.log")
+        self.log_path = os.path.join(db.tmp, name + ".log")
         e = dict(os.environ)
         e.update(env or {})
         self.log = open(self.log_path, "w")
@@ -148,6 +148,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.proc.stdout.close()
         self.log.close()
 
     def log_text(self):
@@ -243,6 +244,26 @@ class LtciTestCase(unittest.TestCase):
     """Base class: a fresh demo database and server per test class."""
 
     server_env = {}
+    # A class may serve a variant of the demo scheme: a dict of {"section.key": value} overrides written to a
+    # temporary copy (the demo data itself is always made with the stock scheme).
+    scheme_overrides = None
+
+    @classmethod
+    def scheme_path(cls):
+        if not cls.scheme_overrides:
+            return SCHEME
+        with open(SCHEME, encoding="utf-8") as f:
+            doc = json.load(f)
+        for dotted, value in cls.scheme_overrides.items():
+            node = doc
+            keys = dotted.split(".")
+            for k in keys[:-1]:
+                node = node[k]
+            node[keys[-1]] = value
+        path = os.path.join(cls.db.tmp, "scheme.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False)
+        return path
 
     @classmethod
     def setUpClass(cls):
@@ -251,7 +272,7 @@ class LtciTestCase(unittest.TestCase):
             out = run_cli("demo", db=cls.db)
             if out.returncode != 0:
                 raise RuntimeError("ltci demo failed: %s %s" % (out.stdout, out.stderr))
-            cls.server = Server(cls.db, env=cls.server_env)
+            cls.server = Server(cls.db, env=cls.server_env, scheme=cls.scheme_path())
         except Exception:
             cls.db.drop()
             raise

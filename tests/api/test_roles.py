@@ -14,6 +14,13 @@ BUREAU = {"bureau"}
 REG_READ = {"bureau", "auditor", "intake", "coordinator", "assessor", "expert", "committee", "nurse"}
 REG_WRITE = {"bureau", "intake"}
 FUND = {"bureau", "auditor"}
+CASES = {"bureau", "auditor", "intake", "coordinator", "assessor", "expert", "committee"}
+FIELD = {"assessor", "expert"}
+POOL = {"bureau", "auditor", "committee"}
+CERTS = {"bureau", "auditor", "intake", "coordinator", "committee", "nurse"}
+FOLLOW_READ = {"bureau", "auditor", "coordinator"}
+FOLLOW_WRITE = {"bureau", "coordinator"}
+STATS = {"bureau", "auditor", "coordinator", "committee"}
 PUBLIC = "public"
 
 # (method, pattern) -> roles allowed, or PUBLIC
@@ -56,6 +63,30 @@ EXPECTED = {
     ("GET", "/api/v1/imports"): FUND,
     ("GET", "/api/v1/imports/:id"): FUND,
     ("GET", "/api/v1/imports/:id/rejects"): FUND,
+    ("GET", "/api/v1/assessment/form"): ALL,
+    ("GET", "/api/v1/applications"): CASES,
+    ("POST", "/api/v1/applications"): REG_WRITE,
+    ("GET", "/api/v1/applications/:id"): CASES,
+    ("POST", "/api/v1/applications/:id/materials"): REG_WRITE,
+    ("GET", "/api/v1/applications/:id/materials/:mid"): CASES,
+    ("POST", "/api/v1/applications/:id/prescreen"): REG_WRITE,
+    ("POST", "/api/v1/applications/:id/withdraw"): REG_WRITE,
+    ("POST", "/api/v1/applications/:id/assign"): BUREAU,
+    ("GET", "/api/v1/applications/:id/draws"): CASES,
+    ("POST", "/api/v1/applications/:id/assessment"): FIELD,
+    ("POST", "/api/v1/applications/:id/review"): {"committee"},
+    ("POST", "/api/v1/applications/:id/confirm"): {"expert", "committee"},
+    ("POST", "/api/v1/applications/:id/certify"): BUREAU,
+    ("GET", "/api/v1/assessors"): POOL,
+    ("POST", "/api/v1/assessors"): BUREAU,
+    ("PATCH", "/api/v1/assessors/:id"): BUREAU,
+    ("GET", "/api/v1/certifications"): CERTS,
+    ("GET", "/api/v1/shared/certifications"): {"dept"},
+    ("POST", "/api/v1/followups/samples"): BUREAU,
+    ("GET", "/api/v1/followups"): FOLLOW_READ,
+    ("PATCH", "/api/v1/followups/:id"): FOLLOW_WRITE,
+    ("GET", "/api/v1/assessment/stats"): STATS,
+    ("GET", "/api/v1/notices"): FUND,
     ("GET", "/api/v1/audit"): AUDIT,
     ("GET", "/api/v1/audit/verify"): AUDIT,
 }
@@ -70,13 +101,13 @@ MISSING_ID = "987654"
 def probe(method, pattern):
     """A request that passes the role check without changing anything: mutations get an empty or invalid body
     (400) or a missing id (404)."""
-    path = pattern.replace(":id", MISSING_ID)
+    path = pattern.replace(":id", MISSING_ID).replace(":mid", MISSING_ID)
     body = None
     if method in ("POST", "PUT", "PATCH"):
         body = {}
     if pattern == "/api/v1/users/:id/unlock":
         body = None
-    if pattern == "/api/v1/imports":
+    if pattern in ("/api/v1/imports", "/api/v1/applications/:id/materials"):
         body = None  # an upload: no body with a JSON type -> 415 once past the role check
     return method, path, body
 

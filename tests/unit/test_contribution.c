@@ -87,25 +87,8 @@ static void test_zhoushan(void **state)
  * both flags the first move takes the 5000 and the second finds nothing left). Residents: 7000 individual + 5000
  * finance; only sponsorship helps them, moving their individual share to finance - which must not touch an
  * employee's individual share (the subsidy names its category). */
-static const char custom_doc[] =
-	"{"
-	"\"format\":\"ltci-scheme/1\",\"id\":\"test-city_1\",\"name\":\"测试市长期护理保险\",\"version\":\"2025.1\","
-	"\"region\":{\"name\":\"测试市\",\"code\":\"330900\"},"
-	"\"effective_from\":\"2025-01-01\",\"effective_until\":null,"
-	"\"sources\":[],\"note\":\"unit test\","
-	"\"assessment\":{\"standard\":\"national-2021\",\"instrument\":\"国标2021\"},"
-	"\"levels\":["
-	"{\"level\":0,\"name\":\"基本正常\",\"qualifies\":false},"
-	"{\"level\":1,\"name\":\"轻度失能\",\"qualifies\":false},"
-	"{\"level\":2,\"name\":\"中度失能\",\"qualifies\":false},"
-	"{\"level\":3,\"name\":\"重度失能Ⅰ级\",\"qualifies\":true},"
-	"{\"level\":4,\"name\":\"重度失能Ⅱ级\",\"qualifies\":true},"
-	"{\"level\":5,\"name\":\"重度失能Ⅲ级\",\"qualifies\":true}],"
-	"\"eligibility\":{\"min_age\":0,\"disability_min_months\":6},"
-	"\"periods\":{\"validity_months\":24,\"publication_days\":7,\"appeal_days\":30,\"reapply_interval_months\":6,"
-	"\"prescreen_working_days\":5,\"conclusion_working_days\":30,\"renewal_window_days\":30},"
-	"\"calendar\":{\"note\":\"none\",\"holidays\":[],\"workdays\":[]},"
-	"\"contributions\":{\"annual_fen\":12000,"
+static const char custom_contributions[] =
+	"{\"annual_fen\":12000,"
 	"\"categories\":{"
 	"\"employee\":[{\"payer\":\"personal_account\",\"fen\":5000},{\"payer\":\"pooled_fund\",\"fen\":4000},"
 	"{\"payer\":\"individual\",\"fen\":3000}],"
@@ -113,8 +96,22 @@ static const char custom_doc[] =
 	"\"subsidies\":["
 	"{\"flag\":\"assistance\",\"category\":\"employee\",\"from\":\"personal_account\",\"to\":\"pooled_fund\"},"
 	"{\"flag\":\"sponsored\",\"category\":\"employee\",\"from\":\"personal_account\",\"to\":\"finance\"},"
-	"{\"flag\":\"sponsored\",\"category\":\"resident\",\"from\":\"individual\",\"to\":\"finance\"}]}"
-	"}";
+	"{\"flag\":\"sponsored\",\"category\":\"resident\",\"from\":\"individual\",\"to\":\"finance\"}]}";
+
+/* The rest of the test scheme (identity, levels, periods, the assessment standard) is Zhoushan's, so that only
+ * the contributions section written above differs from a scheme that loads. */
+static json_t *custom_doc(void)
+{
+	json_error_t je;
+	json_t *doc = json_load_file(LTCI_SOURCE_DIR "/schemes/zhoushan.json", JSON_REJECT_DUPLICATES, &je);
+	json_t *contrib = json_loads(custom_contributions, JSON_REJECT_DUPLICATES, &je);
+
+	if (!doc || !contrib)
+		fail_msg("test document does not parse: %s (line %d)", je.text, je.line);
+	json_object_set_new(doc, "id", json_string("test-city_1"));
+	json_object_set_new(doc, "contributions", contrib);
+	return doc;
+}
 
 static void test_scheme_from_data(void **state)
 {
@@ -129,13 +126,10 @@ static void test_scheme_from_data(void **state)
 		{1, true, true, {0, 0, 0, 12000}, "resident, both flags"},
 	};
 	static struct scheme_diag d;
-	json_error_t je;
-	json_t *doc = json_loads(custom_doc, JSON_REJECT_DUPLICATES, &je);
+	json_t *doc = custom_doc();
 	struct scheme *s = NULL;
 	int rc;
 
-	if (!doc)
-		fail_msg("test document does not parse: %s (line %d)", je.text, je.line);
 	rc = scheme_from_json(doc, &s, &d);
 	json_decref(doc);
 	if (rc != 0) {

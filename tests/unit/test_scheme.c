@@ -23,14 +23,52 @@ static int32_t D(const char *s)
 	return d;
 }
 
-/* A small valid scheme; focused tests change one thing in it. */
+/* A small valid scheme; focused tests change one thing in it. Its assessment section is the national standard
+ * (2021) written out by hand from DOMAIN.md 3.2-3.3, without the score descriptions: dimensions[0] is ADL
+ * (10 items, max 100), [1] cognition (4 items 0-4, max 16), [2] perception (3 items 0-4, max 12). */
 static const char base_doc[] =
 	"{"
 	"\"format\":\"ltci-scheme/1\",\"id\":\"test-city_1\",\"name\":\"测试市长期护理保险\",\"version\":\"2025.1\","
 	"\"region\":{\"name\":\"测试市\",\"code\":\"330900\"},"
 	"\"effective_from\":\"2025-01-01\",\"effective_until\":null,"
 	"\"sources\":[],\"note\":\"unit test\","
-	"\"assessment\":{\"standard\":\"national-2021\",\"instrument\":\"国标2021\"},"
+	"\"assessment\":{\"standard\":\"national-2021\",\"instrument\":\"国标2021\","
+	"\"grades\":[\"完好\",\"轻度\",\"中度\",\"重度\"],"
+	"\"dimensions\":["
+	"{\"key\":\"adl\",\"name\":\"日常生活活动能力\",\"max\":100,\"bands\":[{\"grade\":0,\"min\":100,\"max\":100},"
+	"{\"grade\":1,\"min\":65,\"max\":95},{\"grade\":2,\"min\":45,\"max\":60},{\"grade\":3,\"min\":0,\"max\":40}]},"
+	"{\"key\":\"cognition\",\"name\":\"认知能力\",\"max\":16,\"bands\":[{\"grade\":0,\"min\":16,\"max\":16},"
+	"{\"grade\":1,\"min\":4,\"max\":15},{\"grade\":2,\"min\":2,\"max\":3},{\"grade\":3,\"min\":0,\"max\":1}]},"
+	"{\"key\":\"perception\",\"name\":\"感知觉与沟通能力\",\"max\":12,\"bands\":[{\"grade\":0,\"min\":12,\"max\":12},"
+	"{\"grade\":1,\"min\":4,\"max\":11},{\"grade\":2,\"min\":2,\"max\":3},{\"grade\":3,\"min\":0,\"max\":1}]}],"
+	"\"items\":["
+	"{\"key\":\"eating\",\"name\":\"进食\",\"dimension\":\"adl\",\"scores\":[0,5,10]},"
+	"{\"key\":\"dressing\",\"name\":\"穿衣\",\"dimension\":\"adl\",\"scores\":[0,5,10]},"
+	"{\"key\":\"face_oral\",\"name\":\"面部与口腔清洁\",\"dimension\":\"adl\",\"scores\":[0,5]},"
+	"{\"key\":\"bowel\",\"name\":\"大便控制\",\"dimension\":\"adl\",\"scores\":[0,5,10]},"
+	"{\"key\":\"bladder\",\"name\":\"小便控制\",\"dimension\":\"adl\",\"scores\":[0,5,10]},"
+	"{\"key\":\"toilet\",\"name\":\"用厕\",\"dimension\":\"adl\",\"scores\":[0,5,10]},"
+	"{\"key\":\"walking\",\"name\":\"平地行走\",\"dimension\":\"adl\",\"scores\":[0,5,10,15]},"
+	"{\"key\":\"transfer\",\"name\":\"床椅转移\",\"dimension\":\"adl\",\"scores\":[0,5,10,15]},"
+	"{\"key\":\"stairs\",\"name\":\"上下楼梯\",\"dimension\":\"adl\",\"scores\":[0,5,10]},"
+	"{\"key\":\"bathing\",\"name\":\"洗澡\",\"dimension\":\"adl\",\"scores\":[0,5]},"
+	"{\"key\":\"time_orientation\",\"name\":\"时间定向\",\"dimension\":\"cognition\",\"scores\":[0,1,2,3,4]},"
+	"{\"key\":\"person_orientation\",\"name\":\"人物定向\",\"dimension\":\"cognition\",\"scores\":[0,1,2,3,4]},"
+	"{\"key\":\"place_orientation\",\"name\":\"空间定向\",\"dimension\":\"cognition\",\"scores\":[0,1,2,3,4]},"
+	"{\"key\":\"memory\",\"name\":\"记忆力\",\"dimension\":\"cognition\",\"scores\":[0,1,2,3,4]},"
+	"{\"key\":\"vision\",\"name\":\"视力\",\"dimension\":\"perception\",\"scores\":[0,1,2,3,4]},"
+	"{\"key\":\"hearing\",\"name\":\"听力\",\"dimension\":\"perception\",\"scores\":[0,1,2,3,4]},"
+	"{\"key\":\"communication\",\"name\":\"沟通能力\",\"dimension\":\"perception\",\"scores\":[0,1,2,3,4]}],"
+	"\"combination\":{\"row\":\"adl\",\"columns\":[\"cognition\",\"perception\"],\"column_rule\":\"worst\","
+	"\"table\":[[0,0,1,1],[1,1,1,2],[2,2,2,3],[3,3,4,5]]},"
+	"\"self_assessment\":{\"items\":["
+	"{\"key\":\"eating\",\"name\":\"进食\",\"class\":\"a\"},{\"key\":\"continence\",\"name\":\"大小便控制\",\"class\":\"a\"},"
+	"{\"key\":\"bathing\",\"name\":\"洗澡\",\"class\":\"a\"},{\"key\":\"dressing\",\"name\":\"穿衣\",\"class\":\"b\"},"
+	"{\"key\":\"toileting\",\"name\":\"用厕\",\"class\":\"b\"},{\"key\":\"transfer\",\"name\":\"床椅转移\",\"class\":\"b\"}],"
+	"\"table\":[[\"A\",\"B\",\"B\",\"C\"],[\"B\",\"C\",\"D\",\"E\"],[\"D\",\"E\",\"E\",\"F\"],[\"E\",\"F\",\"F\",\"G\"]],"
+	"\"proceed\":\"EFG\"},"
+	"\"quality\":{\"min_visit_minutes\":30,\"gps_max_m\":500,\"level_jump\":2,\"outlier_min_assessments\":10,"
+	"\"outlier_z_x100\":300,\"workload_cap\":8,\"valid_from\":\"next_month\"}},"
 	"\"levels\":["
 	"{\"level\":0,\"name\":\"基本正常\",\"qualifies\":false},"
 	"{\"level\":1,\"name\":\"轻度失能\",\"qualifies\":false},"
@@ -96,12 +134,158 @@ static void expect_ok(json_t *doc)
 	scheme_free(s);
 }
 
+struct expected {
+	const char *path, *msg;
+};
+
+/* Validate doc (consumed); expect it refused with exactly the problems in want (in any order, each once). */
+static void expect_all(json_t *doc, const struct expected *want, size_t n_want)
+{
+	static struct scheme_diag d;
+	bool used[LIMIT_SCHEME_ERRORS] = {false};
+	struct scheme *s = (struct scheme *)1;
+	int rc = scheme_from_json(doc, &s, &d);
+
+	json_decref(doc);
+	assert_int_equal(rc, ERR_INVALID);
+	assert_null(s);
+	for (size_t i = 0; i < n_want; i++) {
+		int k;
+		for (k = 0; k < d.n; k++)
+			if (!used[k] && strcmp(d.items[k].path, want[i].path) == 0 &&
+			    strcmp(d.items[k].msg, want[i].msg) == 0)
+				break;
+		if (k == d.n) {
+			dump_diag(&d);
+			fail_msg("missing problem %s: %s", want[i].path, want[i].msg);
+		}
+		used[k] = true;
+	}
+	if ((size_t)d.n != n_want) {
+		dump_diag(&d);
+		fail_msg("%d problems reported, expected %zu", d.n, n_want);
+	}
+	assert_int_equal(d.dropped, 0);
+}
+
 static json_t *levels_doc(const char *levels_json)
 {
 	json_t *doc = load(base_doc);
 
 	json_object_set_new(doc, "levels", load(levels_json));
 	return doc;
+}
+
+/* The value at a path below root such as "assessment.dimensions[0].bands[2]" (borrowed; fails the test if absent). */
+static json_t *at(json_t *root, const char *path)
+{
+	json_t *v = root;
+	const char *p = path;
+
+	while (*p && v) {
+		if (*p == '.') {
+			p++;
+		} else if (*p == '[') {
+			char *end;
+			long i = strtol(p + 1, &end, 10);
+			v = json_array_get(v, (size_t)i);
+			p = end + 1;
+		} else {
+			char key[64];
+			size_t n = strcspn(p, ".[");
+			snprintf(key, sizeof key, "%.*s", (int)n, p);
+			v = json_object_get(v, key);
+			p += n;
+		}
+	}
+	if (!v)
+		fail_msg("test path %s not found", path);
+	return v;
+}
+
+/* Set key of the object at path in a copy of the base document (value stolen). */
+static json_t *base_with(const char *path, const char *key, json_t *value)
+{
+	json_t *doc = load(base_doc);
+
+	json_object_set_new(at(doc, path), key, value);
+	return doc;
+}
+
+/* The national standard (2021) as DOMAIN.md 3.2-3.3 writes it, in the parsed struct. */
+static void check_national(const struct scheme_assessment *a)
+{
+	static const char *const item_keys[17] = {
+		"eating", "dressing", "face_oral", "bowel", "bladder", "toilet", "walking", "transfer", "stairs",
+		"bathing", "time_orientation", "person_orientation", "place_orientation", "memory", "vision", "hearing",
+		"communication"};
+	static const int item_dim[17] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2};
+	static const int item_top[17] = {10, 10, 5, 10, 10, 10, 15, 15, 10, 5, 4, 4, 4, 4, 4, 4, 4};
+	static const int item_n[17] = {3, 3, 2, 3, 3, 3, 4, 4, 3, 2, 5, 5, 5, 5, 5, 5, 5};
+	static const char *const dim_keys[3] = {"adl", "cognition", "perception"};
+	static const int dim_max[3] = {100, 16, 12};
+	/* {grade, min, max} per band, in file order */
+	static const int bands[3][4][3] = {
+		{{0, 100, 100}, {1, 65, 95}, {2, 45, 60}, {3, 0, 40}},
+		{{0, 16, 16}, {1, 4, 15}, {2, 2, 3}, {3, 0, 1}},
+		{{0, 12, 12}, {1, 4, 11}, {2, 2, 3}, {3, 0, 1}},
+	};
+	static const int table[4][4] = {{0, 0, 1, 1}, {1, 1, 1, 2}, {2, 2, 2, 3}, {3, 3, 4, 5}};
+	static const char *const gate_keys[6] = {"eating", "continence", "bathing", "dressing", "toileting", "transfer"};
+	static const char gate[4][5] = {"ABBC", "BCDE", "DEEF", "EFFG"};
+
+	assert_int_equal(a->n_items, 17);
+	for (int i = 0; i < 17; i++) {
+		assert_string_equal(a->items[i].key, item_keys[i]);
+		assert_int_equal(a->items[i].dim, item_dim[i]);
+		assert_int_equal(a->items[i].n_scores, item_n[i]);
+		assert_int_equal(a->items[i].scores[0], 0);
+		assert_int_equal(a->items[i].scores[item_n[i] - 1], item_top[i]);
+	}
+	assert_int_equal(a->items[6].scores[1], 5); /* walking 0/5/10/15 */
+	assert_int_equal(a->items[6].scores[2], 10);
+	assert_int_equal(a->items[13].scores[2], 2); /* memory 0/1/2/3/4 */
+	assert_string_equal(a->items[2].name, "面部与口腔清洁");
+	assert_int_equal(a->n_dims, 3);
+	for (int d = 0; d < 3; d++) {
+		assert_string_equal(a->dims[d].key, dim_keys[d]);
+		assert_int_equal(a->dims[d].max, dim_max[d]);
+		assert_int_equal(a->dims[d].n_bands, 4);
+		for (int b = 0; b < 4; b++) {
+			assert_int_equal(a->dims[d].bands[b].grade, bands[d][b][0]);
+			assert_int_equal(a->dims[d].bands[b].min, bands[d][b][1]);
+			assert_int_equal(a->dims[d].bands[b].max, bands[d][b][2]);
+		}
+	}
+	assert_int_equal(a->n_grades, 4);
+	assert_string_equal(a->grade_names[0], "完好");
+	assert_string_equal(a->grade_names[3], "重度");
+	assert_int_equal(a->row_dim, 0);
+	assert_int_equal(a->n_col_dims, 2);
+	assert_int_equal(a->col_dims[0], 1);
+	assert_int_equal(a->col_dims[1], 2);
+	for (int r = 0; r < 4; r++)
+		for (int c = 0; c < 4; c++)
+			assert_int_equal(a->table[r][c], table[r][c]);
+	assert_true(a->has_gate);
+	assert_int_equal(a->n_gate_items, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_string_equal(a->gate_items[i].key, gate_keys[i]);
+		assert_int_equal(a->gate_items[i].cls, i >= 3);
+	}
+	assert_int_equal(a->gate_count[0], 3);
+	assert_int_equal(a->gate_count[1], 3);
+	for (int r = 0; r < 4; r++)
+		for (int c = 0; c < 4; c++)
+			assert_int_equal(a->gate_table[r][c], gate[r][c]);
+	assert_string_equal(a->gate_proceed, "EFG");
+	assert_int_equal(a->min_visit_minutes, 30);
+	assert_int_equal(a->gps_max_m, 500);
+	assert_int_equal(a->level_jump, 2);
+	assert_int_equal(a->outlier_min_assessments, 10);
+	assert_int_equal(a->outlier_z_x100, 300);
+	assert_int_equal(a->workload_cap, 8);
+	assert_string_equal(a->valid_from, "next_month");
 }
 
 /* ---- valid documents ---- */
@@ -132,6 +316,7 @@ static void test_base_document_loads(void **state)
 	assert_int_equal(cal_add_workdays(&s->cal, D("2025-09-30"), 1), D("2025-10-09"));
 	assert_non_null(s->doc);
 	assert_string_equal(json_string_value(json_object_get(s->doc, "note")), "unit test");
+	check_national(&s->assess);
 	scheme_free(s);
 }
 
@@ -180,6 +365,7 @@ static void test_zhoushan_loads(void **state)
 	assert_true(scheme_in_force(s, D("2024-05-01")));
 	assert_true(scheme_in_force(s, D("2199-12-31")));
 	assert_string_equal(scheme_standard_name(s->standard), "national-2021");
+	check_national(&s->assess);
 	scheme_free(s);
 }
 
@@ -208,6 +394,17 @@ static void test_shanghai_loads(void **state)
 	assert_int_equal(s->disability_min_months, 0);
 	assert_false(scheme_in_force(s, D("2017-12-31")));
 	assert_true(scheme_in_force(s, D("2018-01-01")));
+	/* An external instrument: no items, no gate, only the quality thresholds. */
+	assert_int_equal(s->assess.n_items, 0);
+	assert_int_equal(s->assess.n_dims, 0);
+	assert_false(s->assess.has_gate);
+	assert_int_equal(s->assess.min_visit_minutes, 30);
+	assert_int_equal(s->assess.gps_max_m, 500);
+	assert_int_equal(s->assess.level_jump, 2);
+	assert_int_equal(s->assess.outlier_min_assessments, 10);
+	assert_int_equal(s->assess.outlier_z_x100, 300);
+	assert_int_equal(s->assess.workload_cap, 8);
+	assert_string_equal(s->assess.valid_from, "next_month");
 	scheme_free(s);
 }
 
@@ -232,10 +429,6 @@ static void test_summary_json(void **state)
 }
 
 /* ---- a document with many problems ---- */
-
-struct expected {
-	const char *path, *msg;
-};
 
 static void test_broken_document_reports_everything(void **state)
 {
@@ -274,6 +467,13 @@ static void test_broken_document_reports_everything(void **state)
 		{"$.levels[3].level", "level 1 is defined twice"},
 		{"$.levels[4].level", "must be between 0 and 99 (is 100)"},
 		{"$.levels", "at least one level must qualify for benefits"},
+		/* the document claims the national standard but gives only standard and instrument */
+		{"$.assessment.quality", "required object is missing"},
+		{"$.assessment.grades", "must be an array of 1 to 6 grade names"},
+		{"$.assessment.dimensions", "required for the national standard"},
+		{"$.assessment.items", "required for the national standard"},
+		{"$.assessment.combination", "required object is missing"},
+		{"$.assessment.self_assessment", "required for the national standard (the A-G gate)"},
 		{"$.levels", "the national standard needs level 3"},
 		{"$.levels", "the national standard needs level 4"},
 		{"$.levels", "the national standard needs level 5"},
@@ -286,34 +486,9 @@ static void test_broken_document_reports_everything(void **state)
 		{"$.calendar.holidays", "date 2025-10-01 is listed twice"},
 		{"$.calendar.workdays", "2025-10-09 is a weekday already; list only weekend days worked"},
 	};
-	const size_t n_want = sizeof want / sizeof want[0];
-	static struct scheme_diag d;
-	bool used[LIMIT_SCHEME_ERRORS] = {false};
-	json_t *doc = load(broken);
-	struct scheme *s = (struct scheme *)1;
-	int rc = scheme_from_json(doc, &s, &d);
 
-	json_decref(doc);
-	assert_int_equal(rc, ERR_INVALID);
-	assert_null(s);
 	/* Each expected problem appears exactly once, and there is nothing else. */
-	for (size_t i = 0; i < n_want; i++) {
-		int k;
-		for (k = 0; k < d.n; k++)
-			if (!used[k] && strcmp(d.items[k].path, want[i].path) == 0 &&
-			    strcmp(d.items[k].msg, want[i].msg) == 0)
-				break;
-		if (k == d.n) {
-			dump_diag(&d);
-			fail_msg("missing problem %s: %s", want[i].path, want[i].msg);
-		}
-		used[k] = true;
-	}
-	if ((size_t)d.n != n_want) {
-		dump_diag(&d);
-		fail_msg("%d problems reported, expected %zu", d.n, n_want);
-	}
-	assert_int_equal(d.dropped, 0);
+	expect_all(load(broken), want, sizeof want / sizeof want[0]);
 }
 
 /* ---- one problem at a time ---- */
@@ -376,18 +551,30 @@ static void test_level_not_object(void **state)
 
 static void test_national_needs_levels_0_to_5(void **state)
 {
-	expect_one(levels_doc("[{\"level\":0,\"name\":\"a\",\"qualifies\":false},"
+	/* The combination table's cells that name the missing level are reported too: level 5 is in cell [3][3],
+	 * level 0 in cells [0][0] and [0][1]. */
+	static const struct expected no5[] = {
+		{"$.levels", "the national standard needs level 5"},
+		{"$.assessment.combination.table[3][3]", "must be a level defined in $.levels"},
+	};
+	static const struct expected no0[] = {
+		{"$.levels", "the national standard needs level 0"},
+		{"$.assessment.combination.table[0][0]", "must be a level defined in $.levels"},
+		{"$.assessment.combination.table[0][1]", "must be a level defined in $.levels"},
+	};
+
+	expect_all(levels_doc("[{\"level\":0,\"name\":\"a\",\"qualifies\":false},"
 			      "{\"level\":1,\"name\":\"b\",\"qualifies\":false},"
 			      "{\"level\":2,\"name\":\"c\",\"qualifies\":false},"
 			      "{\"level\":3,\"name\":\"d\",\"qualifies\":true},"
 			      "{\"level\":4,\"name\":\"e\",\"qualifies\":true}]"),
-		   "$.levels", "the national standard needs level 5");
-	expect_one(levels_doc("[{\"level\":1,\"name\":\"b\",\"qualifies\":false},"
+		   no5, 2);
+	expect_all(levels_doc("[{\"level\":1,\"name\":\"b\",\"qualifies\":false},"
 			      "{\"level\":2,\"name\":\"c\",\"qualifies\":false},"
 			      "{\"level\":3,\"name\":\"d\",\"qualifies\":true},"
 			      "{\"level\":4,\"name\":\"e\",\"qualifies\":true},"
 			      "{\"level\":5,\"name\":\"f\",\"qualifies\":true}]"),
-		   "$.levels", "the national standard needs level 0");
+		   no0, 3);
 }
 
 static void test_external_standard_any_levels(void **state)
@@ -576,6 +763,310 @@ static void test_period_ranges(void **state)
 	expect_one(doc, "$.eligibility.min_age", "must be between 0 and 120 (is 121)");
 }
 
+/* ---- the assessment section ---- */
+
+/* Bands must hold every total the items can produce exactly once; ADL totals are multiples of 5, so 61-64 are
+ * never produced and may be left out or covered twice. Only the first bad total of a dimension is reported. */
+static void test_assessment_bands(void **state)
+{
+	json_t *doc;
+
+	/* ADL grade 2 as 45-55: 60 is in no band */
+	expect_one(base_with("assessment.dimensions[0].bands[2]", "max", json_integer(55)),
+		   "$.assessment.dimensions[0].bands", "a total of 60 falls in 0 bands (must be exactly one)");
+	/* ADL grade 1 as 60-95: 60 is in two */
+	expect_one(base_with("assessment.dimensions[0].bands[1]", "min", json_integer(60)),
+		   "$.assessment.dimensions[0].bands", "a total of 60 falls in 2 bands (must be exactly one)");
+	/* ADL grade 2 as 45-50: 55 and 60 are missing, the first is reported */
+	expect_one(base_with("assessment.dimensions[0].bands[2]", "max", json_integer(50)),
+		   "$.assessment.dimensions[0].bands", "a total of 55 falls in 0 bands (must be exactly one)");
+	/* ADL grade 3 as 5-40: 0 is missing */
+	expect_one(base_with("assessment.dimensions[0].bands[3]", "min", json_integer(5)),
+		   "$.assessment.dimensions[0].bands", "a total of 0 falls in 0 bands (must be exactly one)");
+	/* cognition grade 2 as 1-3: 1 is also grade 3 */
+	expect_one(base_with("assessment.dimensions[1].bands[2]", "min", json_integer(1)),
+		   "$.assessment.dimensions[1].bands", "a total of 1 falls in 2 bands (must be exactly one)");
+	/* perception grade 1 as 4-10: 11 is missing */
+	expect_one(base_with("assessment.dimensions[2].bands[1]", "max", json_integer(10)),
+		   "$.assessment.dimensions[2].bands", "a total of 11 falls in 0 bands (must be exactly one)");
+	/* perception grade 0 as 13: the top total 12 is missing */
+	doc = base_with("assessment.dimensions[2].bands[0]", "min", json_integer(13));
+	json_object_set_new(at(doc, "assessment.dimensions[2].bands[0]"), "max", json_integer(13));
+	expect_one(doc, "$.assessment.dimensions[2].bands", "a total of 12 falls in 0 bands (must be exactly one)");
+
+	/* unreachable totals: a gap at 61-63 and an overlap at 61-62 are both fine */
+	expect_ok(base_with("assessment.dimensions[0].bands[1]", "min", json_integer(64)));
+	doc = base_with("assessment.dimensions[0].bands[2]", "max", json_integer(62));
+	json_object_set_new(at(doc, "assessment.dimensions[0].bands[1]"), "min", json_integer(61));
+	expect_ok(doc);
+
+	/* a band's own shape */
+	expect_one(base_with("assessment.dimensions[0].bands[3]", "grade", json_integer(4)),
+		   "$.assessment.dimensions[0].bands[3].grade", "no grade 4 in $.assessment.grades");
+	expect_one(base_with("assessment.dimensions[0].bands[1]", "grade", json_integer(0)),
+		   "$.assessment.dimensions[0].bands[1]", "grade 0 has two bands");
+	expect_one(base_with("assessment.dimensions[0].bands[1]", "colour", json_string("red")),
+		   "$.assessment.dimensions[0].bands[1].colour", "unknown field");
+	{
+		/* 100-99 is empty: reported, and 100 is then in no band */
+		static const struct expected want[] = {
+			{"$.assessment.dimensions[0].bands[0]", "min is above max"},
+			{"$.assessment.dimensions[0].bands", "a total of 100 falls in 0 bands (must be exactly one)"},
+		};
+		expect_all(base_with("assessment.dimensions[0].bands[0]", "max", json_integer(99)), want, 2);
+	}
+}
+
+static void test_assessment_dimension_max(void **state)
+{
+	expect_one(base_with("assessment.dimensions[0]", "max", json_integer(90)), "$.assessment.dimensions[0]",
+		   "max is 90 but the items add up to 100");
+	expect_one(base_with("assessment.dimensions[1]", "max", json_integer(20)), "$.assessment.dimensions[1]",
+		   "max is 20 but the items add up to 16");
+	expect_one(base_with("assessment.dimensions[2]", "max", json_integer(11)), "$.assessment.dimensions[2]",
+		   "max is 11 but the items add up to 12");
+	/* max is optional: the items' sum is used */
+	{
+		static struct scheme_diag d;
+		json_t *doc = load(base_doc);
+		struct scheme *s = NULL;
+		json_object_del(at(doc, "assessment.dimensions[0]"), "max");
+		assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+		json_decref(doc);
+		assert_int_equal(s->assess.dims[0].max, 100);
+		scheme_free(s);
+	}
+}
+
+static void test_assessment_item_scores(void **state)
+{
+	json_t *doc;
+
+	/* descending: 5 then 0 (the two hints match the two listed scores and are not reported) */
+	doc = base_with("assessment.items[2]", "scores", load("[5,0]"));
+	json_object_set_new(at(doc, "assessment.items[2]"), "hints", load("[\"需他人帮助\",\"可独立完成\"]"));
+	expect_one(doc, "$.assessment.items[2].scores[1]", "scores must be listed in ascending order without repeats");
+	expect_one(base_with("assessment.items[7]", "scores", load("[0,10,5,15]")), "$.assessment.items[7].scores[2]",
+		   "scores must be listed in ascending order without repeats");
+	/* a repeat */
+	expect_one(base_with("assessment.items[6]", "scores", load("[0,5,5,15]")), "$.assessment.items[6].scores[2]",
+		   "scores must be listed in ascending order without repeats");
+	/* not an integer, negative */
+	expect_one(base_with("assessment.items[0]", "scores", load("[0,\"5\",10]")), "$.assessment.items[0].scores[1]",
+		   "must be an integer from 0 to 1000");
+	expect_one(base_with("assessment.items[0]", "scores", load("[0,5.0,10]")), "$.assessment.items[0].scores[1]",
+		   "must be an integer from 0 to 1000");
+	expect_one(base_with("assessment.items[10]", "scores", load("[-1,0,1,2,3,4]")),
+		   "$.assessment.items[10].scores[0]", "must be an integer from 0 to 1000");
+	/* hints: one per listed score */
+	expect_one(base_with("assessment.items[0]", "hints", load("[\"a\",\"b\"]")), "$.assessment.items[0].hints",
+		   "must be an array with one description per allowed score");
+	expect_ok(base_with("assessment.items[0]", "hints", load("[\"a\",\"b\",\"c\"]")));
+	{
+		/* a single score: the item's top score is then missing from the ADL sum */
+		static const struct expected want[] = {
+			{"$.assessment.items[2].scores", "must be an array of 2 to 8 allowed scores"},
+			{"$.assessment.dimensions[0]", "max is 100 but the items add up to 95"},
+		};
+		expect_all(base_with("assessment.items[2]", "scores", load("[5]")), want, 2);
+	}
+}
+
+static void test_assessment_item_dimension(void **state)
+{
+	/* eating leaves ADL, whose items then add up to 90 */
+	static const struct expected want[] = {
+		{"$.assessment.items[0].dimension", "no dimension 'mobility'"},
+		{"$.assessment.dimensions[0]", "max is 100 but the items add up to 90"},
+	};
+
+	expect_all(base_with("assessment.items[0]", "dimension", json_string("mobility")), want, 2);
+	expect_one(base_with("assessment.items[1]", "key", json_string("eating")), "$.assessment.items[1]",
+		   "item 'eating' is defined twice");
+	expect_one(base_with("assessment.items[3]", "weight", json_integer(2)), "$.assessment.items[3].weight",
+		   "unknown field");
+}
+
+static void test_assessment_combination(void **state)
+{
+	json_t *doc;
+
+	/* a cell naming a level that $.levels does not define */
+	doc = load(base_doc);
+	json_array_set_new(at(doc, "assessment.combination.table[3]"), 3, json_integer(6));
+	expect_one(doc, "$.assessment.combination.table[3][3]", "must be a level defined in $.levels");
+	doc = load(base_doc);
+	json_array_set_new(at(doc, "assessment.combination.table[0]"), 1, json_integer(-1));
+	expect_one(doc, "$.assessment.combination.table[0][1]", "must be a level defined in $.levels");
+	doc = load(base_doc);
+	json_array_set_new(at(doc, "assessment.combination.table[2]"), 0, json_string("2"));
+	expect_one(doc, "$.assessment.combination.table[2][0]", "must be a level defined in $.levels");
+
+	/* the table's shape: one row per grade, one cell per grade */
+	expect_one(base_with("assessment.combination", "table", load("[[0,0,1,1],[1,1,1,2],[2,2,2,3]]")),
+		   "$.assessment.combination.table", "must have one row per grade (4)");
+	expect_one(base_with("assessment.combination", "table",
+			     load("[[0,0,1,1],[1,1,1,2],[2,2,2,3],[3,3,4,5],[5,5,5,5]]")),
+		   "$.assessment.combination.table", "must have one row per grade (4)");
+	expect_one(base_with("assessment.combination", "table", load("[[0,0,1,1],[1,1,1],[2,2,2,3],[3,3,4,5]]")),
+		   "$.assessment.combination.table[1]", "must have one cell per grade (4)");
+	expect_one(base_with("assessment.combination", "table", load("[[0,0,1,1],[1,1,1,2],[2,2,2,3],[3,3,4,5,5]]")),
+		   "$.assessment.combination.table[3]", "must have one cell per grade (4)");
+	expect_one(base_with("assessment.combination", "table", json_string("组合法")),
+		   "$.assessment.combination.table", "must have one row per grade (4)");
+
+	/* rows, columns and the rule */
+	expect_one(base_with("assessment.combination", "row", json_string("mobility")),
+		   "$.assessment.combination.row", "no dimension 'mobility'");
+	expect_one(base_with("assessment.combination", "columns", load("[\"adl\",\"perception\"]")),
+		   "$.assessment.combination.columns[0]", "must name another dimension");
+	expect_one(base_with("assessment.combination", "columns", load("[\"cognition\",\"hearing\"]")),
+		   "$.assessment.combination.columns[1]", "must name another dimension");
+	expect_one(base_with("assessment.combination", "columns", load("[]")), "$.assessment.combination.columns",
+		   "must be an array of dimension keys");
+	expect_one(base_with("assessment.combination", "column_rule", json_string("mean")),
+		   "$.assessment.combination.column_rule", "only 'worst' (the worse grade) is supported");
+}
+
+static void test_assessment_gate(void **state)
+{
+	json_t *doc;
+
+	expect_one(base_with("assessment.self_assessment", "table", load("[[\"A\",\"B\",\"B\",\"C\"],"
+								       "[\"B\",\"C\",\"D\",\"E\"],"
+								       "[\"D\",\"E\",\"E\",\"F\"]]")),
+		   "$.assessment.self_assessment.table",
+		   "must have a row for each count of dependent class-a items (0 to 3)");
+	expect_one(base_with("assessment.self_assessment", "table", load("[]")), "$.assessment.self_assessment.table",
+		   "must have a row for each count of dependent class-a items (0 to 3)");
+	doc = load(base_doc);
+	json_array_append_new(at(doc, "assessment.self_assessment.table[2]"), json_string("G"));
+	expect_one(doc, "$.assessment.self_assessment.table[2]",
+		   "must have a cell for each count of dependent class-b items (0 to 3)");
+	doc = load(base_doc);
+	json_array_remove(at(doc, "assessment.self_assessment.table[0]"), 3);
+	expect_one(doc, "$.assessment.self_assessment.table[0]",
+		   "must have a cell for each count of dependent class-b items (0 to 3)");
+	doc = load(base_doc);
+	json_array_set_new(at(doc, "assessment.self_assessment.table[1]"), 2, json_string("d"));
+	expect_one(doc, "$.assessment.self_assessment.table[1][2]", "must be a capital letter");
+	doc = load(base_doc);
+	json_array_set_new(at(doc, "assessment.self_assessment.table[1]"), 2, json_string("DE"));
+	expect_one(doc, "$.assessment.self_assessment.table[1][2]", "must be a capital letter");
+	/* a seventh item in class b: 4 b-items need 5 cells in every row */
+	doc = load(base_doc);
+	json_array_append_new(at(doc, "assessment.self_assessment.items"),
+			      json_pack("{s:s, s:s, s:s}", "key", "walking", "name", "平地行走", "class", "b"));
+	{
+		static const struct expected want[] = {
+			{"$.assessment.self_assessment.table[0]",
+			 "must have a cell for each count of dependent class-b items (0 to 4)"},
+			{"$.assessment.self_assessment.table[1]",
+			 "must have a cell for each count of dependent class-b items (0 to 4)"},
+			{"$.assessment.self_assessment.table[2]",
+			 "must have a cell for each count of dependent class-b items (0 to 4)"},
+			{"$.assessment.self_assessment.table[3]",
+			 "must have a cell for each count of dependent class-b items (0 to 4)"},
+		};
+		expect_all(doc, want, 4);
+	}
+	{
+		/* an item of no class is not counted: 2 a-items then need 3 rows (reported too) */
+		static const struct expected want[] = {
+			{"$.assessment.self_assessment.items[0]", "class must be 'a' or 'b'"},
+			{"$.assessment.self_assessment.table",
+			 "must have a row for each count of dependent class-a items (0 to 2)"},
+		};
+		expect_all(base_with("assessment.self_assessment.items[0]", "class", json_string("c")), want, 2);
+	}
+	expect_one(base_with("assessment.self_assessment", "proceed", json_string("efg")),
+		   "$.assessment.self_assessment.proceed", "must be capital letters, e.g. \"EFG\"");
+	{
+		static struct scheme_diag d;
+		struct scheme *s = NULL;
+		doc = base_with("assessment.self_assessment", "proceed", json_string("FG"));
+		assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+		json_decref(doc);
+		assert_string_equal(s->assess.gate_proceed, "FG");
+		scheme_free(s);
+	}
+	doc = load(base_doc);
+	json_object_del(at(doc, "assessment"), "self_assessment");
+	expect_one(doc, "$.assessment.self_assessment", "required for the national standard (the A-G gate)");
+}
+
+static void test_assessment_quality(void **state)
+{
+	static struct scheme_diag d;
+	struct scheme *s = NULL;
+	json_t *doc;
+
+	expect_one(base_with("assessment.quality", "valid_from", json_string("immediately")),
+		   "$.assessment.quality.valid_from", "must be 'next_month' or 'conclusion'");
+	expect_one(base_with("assessment.quality", "valid_from", json_string("Next_month")),
+		   "$.assessment.quality.valid_from", "must be 'next_month' or 'conclusion'");
+	doc = base_with("assessment.quality", "valid_from", json_string("conclusion"));
+	assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+	json_decref(doc);
+	assert_string_equal(s->assess.valid_from, "conclusion");
+	scheme_free(s);
+	expect_one(base_with("assessment.quality", "workload_cap", json_integer(0)),
+		   "$.assessment.quality.workload_cap", "must be between 1 and 1000 (is 0)");
+	expect_one(base_with("assessment.quality", "colour", json_string("red")), "$.assessment.quality.colour",
+		   "unknown field");
+	doc = load(base_doc);
+	json_object_del(at(doc, "assessment.quality"), "valid_from");
+	expect_one(doc, "$.assessment.quality.valid_from", "required string is missing");
+	/* required for every standard */
+	doc = load(base_doc);
+	json_object_del(at(doc, "assessment"), "quality");
+	expect_one(doc, "$.assessment.quality", "required object is missing");
+	doc = base_with("assessment", "standard", json_string("external"));
+	json_object_del(at(doc, "assessment"), "quality");
+	expect_one(doc, "$.assessment.quality", "required object is missing");
+}
+
+/* Without its form the national standard cannot score: each missing section is reported once. */
+static void test_assessment_sections_required(void **state)
+{
+	static const char *const sections[] = {"items", "dimensions", "combination"};
+	static const char *const msgs[] = {"required for the national standard", "required for the national standard",
+					   "required object is missing"};
+	json_t *doc;
+
+	for (size_t i = 0; i < 3; i++) {
+		char path[64];
+		doc = load(base_doc);
+		json_object_del(at(doc, "assessment"), sections[i]);
+		snprintf(path, sizeof path, "$.assessment.%s", sections[i]);
+		if (i == 1) {
+			/* without dimensions the 17 items and the combination's row and 2 columns name unknown ones too */
+			static struct scheme_diag d;
+			struct scheme *s = (struct scheme *)1;
+			assert_int_equal(scheme_from_json(doc, &s, &d), ERR_INVALID);
+			json_decref(doc);
+			assert_int_equal(d.n, 1 + 17 + 3);
+			assert_string_equal(d.items[0].path, path);
+			assert_string_equal(d.items[0].msg, msgs[i]);
+			assert_string_equal(d.items[1].path, "$.assessment.items[0].dimension");
+			assert_string_equal(d.items[1].msg, "no dimension 'adl'");
+			continue;
+		}
+		expect_one(doc, path, msgs[i]);
+	}
+	/* a missing combination table does not hide the gate's problems */
+	{
+		static const struct expected want[] = {
+			{"$.assessment.combination", "required object is missing"},
+			{"$.assessment.self_assessment", "required for the national standard (the A-G gate)"},
+		};
+		doc = load(base_doc);
+		json_object_del(at(doc, "assessment"), "combination");
+		json_object_del(at(doc, "assessment"), "self_assessment");
+		expect_all(doc, want, 2);
+	}
+}
+
 static void test_not_an_object(void **state)
 {
 	expect_one(load("[]"), "$", "a scheme must be a JSON object");
@@ -660,6 +1151,14 @@ int main(void)
 		cmocka_unit_test(test_region_code),
 		cmocka_unit_test(test_top_level_fields),
 		cmocka_unit_test(test_period_ranges),
+		cmocka_unit_test(test_assessment_bands),
+		cmocka_unit_test(test_assessment_dimension_max),
+		cmocka_unit_test(test_assessment_item_scores),
+		cmocka_unit_test(test_assessment_item_dimension),
+		cmocka_unit_test(test_assessment_combination),
+		cmocka_unit_test(test_assessment_gate),
+		cmocka_unit_test(test_assessment_quality),
+		cmocka_unit_test(test_assessment_sections_required),
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_problem_list_is_capped),
 		cmocka_unit_test(test_load_file_errors),
