@@ -49,7 +49,7 @@ int application_list(struct db *db, const struct actor *a, const struct applicat
 	struct db_stmt *st = NULL;
 	char scope[180], today[DATE_STR], sql[2048];
 	struct buf where;
-	json_t *items = json_array();
+	json_t *items;
 	int64_t total = 0, me = f->mine ? app_actor_assessor(db, a) : 0;
 	int rc;
 
@@ -57,6 +57,7 @@ int application_list(struct db *db, const struct actor *a, const struct applicat
 		return err_set(e, ERR_INVALID, "status", "未知的申请状态");
 	if (f->type && *f->type && strcmp(application_type_label(f->type), f->type) == 0)
 		return err_set(e, ERR_INVALID, "type", "未知的申请类型");
+	items = json_array();
 	app_scope(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
 	buf_init(&where, 4096);

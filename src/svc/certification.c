@@ -48,7 +48,7 @@ int certification_list(struct db *db, const struct actor *a, const struct certif
 		" AND ($6 = 0 OR c.qualifies = 1)";
 	struct db_stmt *st = NULL;
 	char scope[180], limit[DATE_STR] = "", today[DATE_STR], sql[1024];
-	json_t *items = json_array();
+	json_t *items;
 	int64_t total = 0;
 	int rc;
 
@@ -59,6 +59,7 @@ int certification_list(struct db *db, const struct actor *a, const struct certif
 	if (f->status && *f->status && strcmp(f->status, "publicised") && strcmp(f->status, "certified") &&
 	    strcmp(f->status, "superseded"))
 		return err_set(e, ERR_INVALID, "status", "状态应为publicised、certified或superseded");
+	items = json_array();
 #define ARGS                                                                                                       \
 	DB_TEXT(scope), DB_TEXT(f->status ? f->status : ""), DB_INT(f->person_id), DB_TEXT(limit), DB_TEXT(today),    \
 		DB_INT(f->qualifying)
@@ -105,7 +106,7 @@ int certification_shared(struct db *db, const struct scheme *s, struct actor *a,
 	struct db_stmt *st = NULL;
 	const json_t *sc = NULL;
 	char scope[180], today[DATE_STR];
-	json_t *items = json_array(), *ids = json_array(), *detail;
+	json_t *items, *ids, *detail;
 	int64_t total = 0;
 	int32_t day;
 	int rc;
@@ -117,6 +118,8 @@ int certification_shared(struct db *db, const struct scheme *s, struct actor *a,
 	}
 	if (since && *since && !date_parse(since, &day))
 		return err_set(e, ERR_INVALID, "since", "日期应为YYYY-MM-DD");
+	items = json_array();
+	ids = json_array();
 	app_scope(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
 #define WHERE                                                                                                      \
@@ -406,13 +409,14 @@ int assessment_stats(struct db *db, const struct actor *a, const char *from, con
 {
 	struct db_stmt *st = NULL;
 	char scope[180];
-	json_t *rows = json_array();
+	json_t *rows;
 	int rc;
 
 	if (from && *from && !valid_month(from))
 		return err_set(e, ERR_INVALID, "from", "月份应为YYYY-MM");
 	if (to && *to && !valid_month(to))
 		return err_set(e, ERR_INVALID, "to", "月份应为YYYY-MM");
+	rows = json_array();
 	app_scope(a, scope, sizeof scope);
 	rc = db_query(db, &st, e,
 		      "SELECT st.id, st.name, substr(ap.submitted_on, 1, 7) AS m, COUNT(*),"

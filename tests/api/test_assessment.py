@@ -333,6 +333,15 @@ class TestPrescreenRefusals(Workflow):
         outside = self.new_person(code="339903001001")
         self.assertError(self.apply(outside), 400, field="person_id")
         self.assertError(self.as_user("nurse").post("/api/v1/applications", {}), 403)
+        # list filters are checked too, each error naming its parameter
+        bureau = self.as_user("bureau")
+        for path, field in (("/api/v1/applications?status=done", "status"), ("/api/v1/applications?type=x", "type"),
+                            ("/api/v1/applications?person_id=abc", "person_id"),
+                            ("/api/v1/certifications?status=gone", "status"),
+                            ("/api/v1/certifications?expiring_within=-3", "expiring_within"),
+                            ("/api/v1/assessment/stats?from=2025-13", "from"),
+                            ("/api/v1/assessment/stats?to=202501", "to")):
+            self.assertError(bureau.get(path), 400, field=field)
 
     def test_overdue_list(self):
         self.as_user("intake")
