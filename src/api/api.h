@@ -19,7 +19,6 @@ int api_me_password(struct http_req *r);
 int api_routes_list(struct http_req *r);
 int api_roles(struct http_req *r);
 int api_scheme(struct http_req *r);
-int api_providers(struct http_req *r);
 
 /* users.c */
 int api_users_list(struct http_req *r);
@@ -93,5 +92,36 @@ int api_notices_list(struct http_req *r);
 
 /* Which routes a role may call, as ["GET /api/v1/users", ...] (for the web app's menu). */
 json_t *api_allowed_routes(enum role role, enum actor_kind kind);
+
+/* care.c */
+int api_providers_list(struct http_req *r);
+int api_providers_get(struct http_req *r);
+int api_providers_create(struct http_req *r);
+int api_providers_update(struct http_req *r);
+int api_providers_status(struct http_req *r);
+int api_providers_handover(struct http_req *r);
+int api_agreements_create(struct http_req *r);
+int api_agreements_update(struct http_req *r);
+int api_agreements_terminate(struct http_req *r);
+int api_caregivers_list(struct http_req *r);
+int api_caregivers_get(struct http_req *r);
+int api_caregivers_create(struct http_req *r);
+int api_caregivers_update(struct http_req *r);
+int api_caregivers_certificate(struct http_req *r);
+int api_caregivers_move(struct http_req *r);
+int api_caregivers_status(struct http_req *r);
+int api_caregivers_qualification(struct http_req *r);
+int api_caregivers_stats(struct http_req *r);
+int api_care_catalogue(struct http_req *r);
+int api_care_plans_check(struct http_req *r);
+int api_care_plans_list(struct http_req *r);
+int api_care_plans_get(struct http_req *r);
+int api_care_plans_create(struct http_req *r);
+int api_care_plans_update(struct http_req *r);
+int api_care_plans_confirm(struct http_req *r);
+int api_care_plans_cancel(struct http_req *r);
+int api_care_plans_end(struct http_req *r);
+int api_persons_provider_options(struct http_req *r);
+int api_users_persons(struct http_req *r);
 
 #endif

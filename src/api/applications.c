@@ -28,8 +28,11 @@ int api_applications_list(struct http_req *r)
 
 	if (!rc)
 		rc = req_query_int(r, "person_id", 0, 1, INT64_MAX, &f.person_id);
+	if (!rc)
+		rc = req_query_int(r, "area_id", 0, 1, INT64_MAX, &f.area_id);
 	if (rc)
 		return rc;
+	f.q = req_query(r, "q");
 	f.status = req_query(r, "status");
 	f.type = req_query(r, "type");
 	f.overdue = overdue && strcmp(overdue, "1") == 0;
@@ -330,7 +333,9 @@ int api_notices_list(struct http_req *r)
 		return rc;
 	if (status && *status && strcmp(status, "pending") && strcmp(status, "sent") && strcmp(status, "failed"))
 		return err_set(&r->err, ERR_INVALID, "status", "状态应为pending、sent或failed");
-	rc = notify_list(r->db, status, page, page_size, &out, &r->err);
+	if (req_query(r, "ref_id") && strlen(req_query(r, "ref_id")) > 40)
+		return err_set(&r->err, ERR_INVALID, "ref_id", "参数过长");
+	rc = notify_list(r->db, status, req_query(r, "ref_id"), page, page_size, &out, &r->err);
 	if (!rc)
 		req_reply(r, 200, out);
 	return rc;

@@ -1,6 +1,5 @@
 /* meta.c: reference data for clients: the route table with its roles, the roles, the scheme in force, providers. */
 #include "api/api.h"
-#include "svc/provider.h"
 
 static bool route_allows(const struct route *rt, enum role role, enum actor_kind kind)
 {
@@ -37,9 +36,10 @@ int api_routes_list(struct http_req *r)
 		for (const char *const *q = rt->query; q && *q; q++)
 			json_array_append_new(query, json_string(*q));
 		json_array_append_new(
-			items, json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:o, s:o, s:s}", "method", rt->method, "pattern",
+			items, json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:b, s:o, s:o, s:s}", "method", rt->method, "pattern",
 					 rt->pattern, "public", (rt->flags & ROUTE_PUBLIC) != 0, "roles", roles, "body",
 					 (rt->flags & ROUTE_BODY) != 0, "session_only", (rt->flags & ROUTE_SESSION_ONLY) != 0,
+					 "readonly", (rt->flags & ROUTE_READONLY) != 0,
 					 "action", rt->action ? json_string(rt->action) : json_null(), "query", query,
 					 "summary", rt->summary ? rt->summary : ""));
 	}
@@ -65,12 +65,3 @@ int api_scheme(struct http_req *r)
 	return 0;
 }
 
-int api_providers(struct http_req *r)
-{
-	json_t *out;
-	int rc = provider_list(r->db, &r->actor, &out, &r->err);
-
-	if (!rc)
-		req_reply(r, 200, out);
-	return rc;
-}

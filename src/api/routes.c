@@ -26,6 +26,19 @@
 #define DEPT ROLE_BIT(ROLE_DEPT)
 #define FOLLOWUP_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR))
 #define FOLLOWUP_WRITERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_COORDINATOR))
+#define CAREGIVER_READERS                                                                                         \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) |        \
+	 ROLE_BIT(ROLE_PROVIDER_ADMIN))
+#define CAREGIVER_WRITERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_PROVIDER_ADMIN))
+#define CAREGIVER_CREATORS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_PROVIDER_ADMIN) | ROLE_BIT(ROLE_NURSE))
+#define WORKFORCE_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_PROVIDER_ADMIN))
+#define PLAN_WRITERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_NURSE))
+#define PLAN_CONFIRMERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_APPLICANT))
+#define PLAN_READERS                                                                                              \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) |        \
+	 ROLE_BIT(ROLE_PROVIDER_ADMIN) | ROLE_BIT(ROLE_APPLICANT))
+#define OPTION_READERS                                                                                            \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_APPLICANT))
 #define STATS_READERS                                                                                             \
 	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COMMITTEE))
 
@@ -36,14 +49,22 @@ static const char *const q_persons[] = {"name", "id", "phone", "area_id", "statu
 static const char *const q_year[] = {"year", NULL};
 static const char *const q_ledger[] = {"kind", "from", "to", "page", "page_size", NULL};
 static const char *const q_upload[] = {"kind", "filename", NULL};
-static const char *const q_apps[] = {"status", "type", "person_id", "overdue", "mine", "page", "page_size", NULL};
+static const char *const q_apps[] = {"status", "type", "person_id", "area_id", "q", "overdue", "mine", "page",
+				    "page_size", NULL};
 static const char *const q_material[] = {"kind", "filename", NULL};
 static const char *const q_certs[] = {"status", "person_id", "expiring_within", "qualifying", "page", "page_size",
 				      NULL};
 static const char *const q_shared[] = {"scale", "since", "page", "page_size", NULL};
 static const char *const q_followups[] = {"sample_id", "page", "page_size", NULL};
 static const char *const q_stats[] = {"from", "to", NULL};
-static const char *const q_notices[] = {"status", "page", "page_size", NULL};
+static const char *const q_notices[] = {"status", "ref_id", "page", "page_size", NULL};
+static const char *const q_providers[] = {"q", "kind", "status", "area_id", "mode", "page", "page_size", NULL};
+static const char *const q_caregivers[] = {"q", "provider_id", "kind", "status", "person_id", "expiring_within",
+					   "page", "page_size", NULL};
+static const char *const q_qualification[] = {"date", "provider_id", NULL};
+static const char *const q_provider_id[] = {"provider_id", NULL};
+static const char *const q_plans[] = {"status", "person_id", "provider_id", "mode", "page", "page_size", NULL};
+static const char *const q_mode[] = {"mode", NULL};
 static const char *const q_audit[] = {"user_id", "username", "action", "target_type", "target_id", "outcome",
 				      "from", "to", "page", "page_size", NULL};
 
@@ -61,7 +82,6 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/routes", ADMIN, 0, NULL, NULL, api_routes_list, "接口清单及其角色"},
 	{"GET", "/api/v1/roles", ANYONE, 0, NULL, NULL, api_roles, "角色清单"},
 	{"GET", "/api/v1/scheme", ANYONE, 0, NULL, NULL, api_scheme, "当前保障方案摘要"},
-	{"GET", "/api/v1/providers", ANYONE, 0, NULL, NULL, api_providers, "定点护理机构名录（按权限范围）"},
 
 	{"GET", "/api/v1/users", ADMIN, 0, NULL, q_users, api_users_list, "用户列表"},
 	{"POST", "/api/v1/users", ADMIN, ROUTE_BODY, "user.create", NULL, api_users_create, "新建用户"},
@@ -152,6 +172,60 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/assessment/stats", STATS_READERS, 0, NULL, q_stats, api_assessment_stats,
 	 "评估统计（按街道、月份）"},
 	{"GET", "/api/v1/notices", FUND_READERS, 0, NULL, q_notices, api_notices_list, "通知发件箱"},
+
+	{"GET", "/api/v1/providers", ANYONE, 0, NULL, q_providers, api_providers_list, "定点护理机构名录"},
+	{"POST", "/api/v1/providers", BUREAU, ROUTE_BODY, "provider.create", NULL, api_providers_create, "新增定点护理机构"},
+	{"GET", "/api/v1/providers/:id", ANYONE, 0, NULL, NULL, api_providers_get, "护理机构详情（协议、状态记录）"},
+	{"PATCH", "/api/v1/providers/:id", BUREAU, ROUTE_BODY, "provider.update", NULL, api_providers_update,
+	 "修改护理机构信息"},
+	{"POST", "/api/v1/providers/:id/status", BUREAU, ROUTE_BODY, "provider.status", NULL, api_providers_status,
+	 "护理机构状态（暂停接收新服务对象、暂停服务、终止）"},
+	{"GET", "/api/v1/providers/:id/handover", FUND_READERS, 0, NULL, NULL, api_providers_handover,
+	 "终止协议机构的服务对象移交名单"},
+	{"POST", "/api/v1/providers/:id/agreements", BUREAU, ROUTE_BODY, "agreement.create", NULL, api_agreements_create,
+	 "签订服务协议"},
+	{"PATCH", "/api/v1/agreements/:id", BUREAU, ROUTE_BODY, "agreement.update", NULL, api_agreements_update,
+	 "修改服务协议（期限、容量、服务区域、服务方式）"},
+	{"POST", "/api/v1/agreements/:id/terminate", BUREAU, ROUTE_BODY, "agreement.terminate", NULL,
+	 api_agreements_terminate, "终止服务协议"},
+
+	{"GET", "/api/v1/caregivers", CAREGIVER_READERS, 0, NULL, q_caregivers, api_caregivers_list, "护理员名册（脱敏）"},
+	{"POST", "/api/v1/caregivers", CAREGIVER_CREATORS, ROUTE_BODY, "caregiver.create", NULL, api_caregivers_create,
+	 "登记护理员或亲情护理员"},
+	{"GET", "/api/v1/caregivers/stats", WORKFORCE_READERS, 0, NULL, q_provider_id, api_caregivers_stats,
+	 "护理队伍统计"},
+	{"GET", "/api/v1/caregivers/:id", CAREGIVER_READERS, 0, NULL, NULL, api_caregivers_get,
+	 "护理员完整信息（记入审计）"},
+	{"PATCH", "/api/v1/caregivers/:id", CAREGIVER_WRITERS, ROUTE_BODY, "caregiver.update", NULL,
+	 api_caregivers_update, "修改护理员信息"},
+	{"POST", "/api/v1/caregivers/:id/certificates", CAREGIVER_WRITERS, ROUTE_BODY, "caregiver.certificate", NULL,
+	 api_caregivers_certificate, "登记护理员证书"},
+	{"POST", "/api/v1/caregivers/:id/employment", CAREGIVER_WRITERS, ROUTE_BODY, "caregiver.move", NULL,
+	 api_caregivers_move, "护理员变更所属机构"},
+	{"POST", "/api/v1/caregivers/:id/status", BUREAU, ROUTE_BODY, "caregiver.status", NULL, api_caregivers_status,
+	 "护理员暂停结算、恢复、解除"},
+	{"GET", "/api/v1/caregivers/:id/qualification", CAREGIVER_READERS, 0, NULL, q_qualification,
+	 api_caregivers_qualification, "护理员某日是否具备服务资格"},
+
+	{"GET", "/api/v1/care/catalogue", ANYONE, 0, NULL, NULL, api_care_catalogue, "服务项目目录及待遇标准"},
+	{"POST", "/api/v1/care-plans/check", PLAN_WRITERS, ROUTE_BODY | ROUTE_READONLY, NULL, NULL, api_care_plans_check,
+	 "按待遇标准校验护理计划（不保存）"},
+	{"GET", "/api/v1/care-plans", PLAN_READERS, 0, NULL, q_plans, api_care_plans_list, "护理计划列表"},
+	{"POST", "/api/v1/care-plans", PLAN_WRITERS, ROUTE_BODY, "care_plan.draft", NULL, api_care_plans_create,
+	 "制定护理计划（草稿）"},
+	{"GET", "/api/v1/care-plans/:id", PLAN_READERS, 0, NULL, NULL, api_care_plans_get, "护理计划详情"},
+	{"PUT", "/api/v1/care-plans/:id", PLAN_WRITERS, ROUTE_BODY, "care_plan.update", NULL, api_care_plans_update,
+	 "修改护理计划草稿"},
+	{"POST", "/api/v1/care-plans/:id/confirm", PLAN_CONFIRMERS, ROUTE_BODY, "care_plan.confirm", NULL,
+	 api_care_plans_confirm, "参保人或代理人确认护理计划"},
+	{"POST", "/api/v1/care-plans/:id/cancel", PLAN_WRITERS, ROUTE_BODY, "care_plan.cancel", NULL,
+	 api_care_plans_cancel, "作废未生效的护理计划"},
+	{"POST", "/api/v1/care-plans/:id/end", PLAN_WRITERS, ROUTE_BODY, "care_plan.end", NULL, api_care_plans_end,
+	 "终止执行中的护理计划"},
+	{"GET", "/api/v1/persons/:id/provider-options", OPTION_READERS, 0, NULL, q_mode, api_persons_provider_options,
+	 "参保人可选择的护理机构"},
+	{"PUT", "/api/v1/users/:id/persons", ADMIN, ROUTE_BODY, "user.persons", NULL, api_users_persons,
+	 "家属账号关联的参保人"},
 
 	{"GET", "/api/v1/audit", AUDIT_READERS, 0, NULL, q_audit, api_audit_list, "审计日志查询"},
 	{"GET", "/api/v1/audit/verify", AUDIT_READERS, 0, NULL, NULL, api_audit_verify, "校验审计日志哈希链"},

@@ -102,3 +102,20 @@ int api_users_unlock(struct http_req *r)
 		req_reply(r, 200, out);
 	return rc;
 }
+
+int api_users_persons(struct http_req *r)
+{
+	int64_t id;
+	json_t *out;
+	int rc = req_param_id(r, 0, &id);
+
+	if (!rc) {
+		req_target(r, "user", id);
+		rc = user_set_persons(r->db, &r->actor, id, r->json, &r->err);
+	}
+	if (!rc)
+		rc = user_get(r->db, &r->actor, id, &out, &r->err);
+	if (!rc)
+		req_reply(r, 200, out);
+	return rc;
+}

@@ -165,3 +165,8 @@ char *jx_dump(const json_t *v)
 {
 	return json_dumps(v, JSON_COMPACT);
 }
+
+json_t *jx_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}

@@ -40,6 +40,8 @@ const char *jx_str(const json_t *obj, const char *key);
 int64_t jx_int(const json_t *obj, const char *key, int64_t def);
 bool jx_bool(const json_t *obj, const char *key, bool def);
 bool jx_has(const json_t *obj, const char *key);
+/* A JSON string, or null for a NULL pointer (columns that may be NULL). */
+json_t *jx_str_or_null(const char *s);
 
 /* Serialise compactly (caller frees). */
 char *jx_dump(const json_t *v);

@@ -177,4 +177,17 @@
  * calendar day, so every ten minutes is prompt enough and costs nothing. */
 #define LIMIT_CERTIFY_INTERVAL_S 600
 
+/* ---- providers, caregivers, care plans ---- */
+
+/* Streets one agreement may cover: a district has a few dozen; a whole large city a few hundred. */
+#define LIMIT_AGREEMENT_AREAS 500
+/* Longest agreement term, in years (agreements are usually signed for one to three years). */
+#define LIMIT_AGREEMENT_YEARS 10
+/* Rows of a hand-over list: the clients of one terminated provider (the largest serve a few thousand). */
+#define LIMIT_HANDOVER_LIST 20000
+/* Certificates per caregiver and items per care plan accepted in one request. */
+#define LIMIT_CAREGIVER_CERTIFICATES 20
+/* Providers offered to a beneficiary to choose from. */
+#define LIMIT_PROVIDER_OPTIONS 200
+
 #endif

@@ -406,6 +406,8 @@ static void audit_unaudited(struct http_req *r)
 
 	if (!r->route || !is_mutating(r->method) || r->actor.audited || !r->db)
 		return;
+	if ((r->route->flags & ROUTE_READONLY) && r->status != 401 && r->status != 403)
+		return;
 	if (r->status == 401 || r->status == 403)
 		outcome = AUDIT_DENIED;
 	else if (r->status >= 500)

@@ -209,7 +209,7 @@ static void parse_levels(json_t *doc, struct scheme *s, struct scheme_diag *d)
 			continue;
 		}
 		sch_known_keys(v, p, keys, d);
-		l->level = sch_get_int(v, "level", p, 0, 99, -1, true, d);
+		l->level = sch_get_int(v, "level", p, 0, SCHEME_MAX_LEVEL, -1, true, d);
 		sch_get_string(v, "name", p, l->name, sizeof l->name, true, d);
 		q = json_object_get(v, "qualifies");
 		if (!json_is_boolean(q)) {
@@ -480,7 +480,7 @@ int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag)
 {
 	static const char *const top[] = {"format", "id", "name", "version", "region", "effective_from",
 					  "effective_until", "sources", "note", "assessment", "levels",
-					  "eligibility", "periods", "calendar", "contributions", "sharing", NULL};
+					  "eligibility", "periods", "calendar", "contributions", "sharing", "care", NULL};
 	static const char *const region_keys[] = {"name", "code", NULL};
 	static const char *const assess_keys[] = {"standard", "instrument", "note", "grades", "dimensions", "items",
 						  "combination", "self_assessment", "quality", NULL};
@@ -555,6 +555,7 @@ int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag)
 	parse_calendar(doc, s, diag);
 	parse_contributions(doc, s, diag);
 	parse_sharing(doc, s, diag);
+	sch_parse_care(doc, s, diag);
 
 	if (diag->n) {
 		scheme_free(s);
@@ -601,6 +602,7 @@ void scheme_free(struct scheme *s)
 {
 	if (!s)
 		return;
+	sch_free_care(s);
 	free(s->levels);
 	free(s->holidays);
 	free(s->workdays);

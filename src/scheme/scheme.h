@@ -121,6 +121,82 @@ struct scheme_assessment {
 	char valid_from[16];           /* "next_month" or "conclusion": when a certified level starts */
 };
 
+/* ---- care: service modes, the service catalogue and the entitlements (DOMAIN.md 3.4) ---- */
+
+/* Highest level number a scheme may define ($.levels[].level is 0..SCHEME_MAX_LEVEL). */
+#define SCHEME_MAX_LEVEL 99
+/* Most visits a week a plan or an entitlement may name (three a day). */
+#define SCHEME_MAX_VISITS_PER_WEEK 21
+/* Bounds of a service item's standard minutes and of a planned item's minutes. */
+#define SCHEME_ITEM_MINUTES_MIN 5
+#define SCHEME_ITEM_MINUTES_MAX 480
+/* Catalogue size: Zhoushan has 6 categories / 41 items, Shanghai 42 items, the national catalogue 36 items. */
+#define SCHEME_MAX_CARE_CATEGORIES 32
+#define SCHEME_MAX_CARE_ITEMS 200
+
+enum care_mode { CARE_HOME = 0, CARE_FAMILY, CARE_INSTITUTION, CARE_MODE_COUNT };
+
+/* "home", "family", "institution" ("unknown" out of range). */
+const char *care_mode_name(enum care_mode m);
+/* 居家上门护理, 亲情护理, 机构护理 ("未知" out of range). */
+const char *care_mode_label(enum care_mode m);
+/* The enum value of a mode name, or -1 if unknown (or NULL). */
+int care_mode_parse(const char *name);
+
+/* How a beneficiary gets a home-care provider: one provider per service region (Zhoushan), or a free choice among
+ * the providers serving the street (Shanghai). */
+enum scheme_choice { SCHEME_CHOICE_REGION = 0, SCHEME_CHOICE_STREET };
+/* When a provider switch takes effect: the first day of the next month, or at once. */
+enum scheme_switch { SCHEME_SWITCH_NEXT_MONTH = 0, SCHEME_SWITCH_IMMEDIATE };
+
+/* Who may perform a service item (bits of scheme_service_item.performers). */
+#define SCHEME_PERFORMER_CAREGIVER 1u
+#define SCHEME_PERFORMER_NURSE 2u
+#define SCHEME_PERFORMER_FAMILY 4u
+
+struct scheme_service_category {
+	char code[16];
+	char name[64];
+};
+
+struct scheme_service_item {
+	char code[16];
+	char name[96];
+	char category[16];       /* the code of its category */
+	int medical;             /* 0 生活照护, 1 医疗护理 */
+	int minutes;             /* standard minutes */
+	unsigned performers;     /* SCHEME_PERFORMER_* bits, at least one */
+};
+
+/* What one level gets in one mode. */
+struct scheme_entitlement {
+	int min_visits_per_week;     /* 0 = no minimum (institutional care) */
+	int max_visits_per_week;     /* 0 = no maximum */
+	int min_minutes_per_visit;   /* 0 = none */
+	int max_minutes_per_week;    /* 0 = none */
+	int64_t monthly_fen;         /* benefit per month paid to the provider (lump sum), 0 if priced per visit */
+	int64_t family_monthly_fen;  /* family care: the trained relative's allowance per month */
+	int64_t visit_price_fen;     /* priced per visit-hour (Shanghai style), 0 if lump sum */
+	int fund_share_pct;          /* share of the price the fund pays, 100 for a lump sum */
+	bool family_caregiver_required;
+};
+
+struct scheme_care {
+	bool defined;                /* false when the scheme has no $.care section */
+	enum scheme_choice choice;
+	enum scheme_switch switch_effective;
+	int family_training_hours;   /* minimum training of a family caregiver */
+	struct scheme_service_category *categories;
+	int n_categories;
+	struct scheme_service_item *items;  /* in file order, grouped by category */
+	int n_items;
+	/* ent[mode][level]; entitled[mode][level] false where the level gets nothing in that mode; levels index
+	 * 0..SCHEME_MAX_LEVEL; modes[m] true when some level is entitled in mode m */
+	bool modes[CARE_MODE_COUNT];
+	bool entitled[CARE_MODE_COUNT][SCHEME_MAX_LEVEL + 1];
+	struct scheme_entitlement ent[CARE_MODE_COUNT][SCHEME_MAX_LEVEL + 1];
+};
+
 struct scheme_periods {
 	int validity_months;          /* certified level valid at most this long */
 	int publication_days;         /* 公示 period */
@@ -149,6 +225,7 @@ struct scheme {
 	struct scheme_periods periods;
 	struct scheme_contributions contributions;
 	struct scheme_assessment assess;
+	struct scheme_care care;
 	int32_t *holidays;
 	int n_holidays;
 	int32_t *workdays;
@@ -191,6 +268,27 @@ const char *category_name(int category);
 /* The form of the scheme's assessment standard for clients: items with their scores and descriptions,
  * dimensions, grades, the self-assessment gate. NULL for an external standard without items. */
 json_t *scheme_form_json(const struct scheme *s);
+
+/* ---- care ---- */
+
+/* The entitlement of level in mode m, or NULL if the level gets nothing in that mode (or the scheme has no care
+ * section). Points into s. */
+const struct scheme_entitlement *scheme_entitlement(const struct scheme *s, enum care_mode m, int level);
+/* The service item with that code, or NULL if unknown. Points into s. */
+const struct scheme_service_item *scheme_service_item(const struct scheme *s, const char *code);
+/* The category with that code, or NULL if unknown. */
+const struct scheme_service_category *scheme_service_category(const struct scheme *s, const char *code);
+/* "caregiver", "nurse", "family" -> SCHEME_PERFORMER_* bit; 0 if unknown. */
+unsigned scheme_performer_parse(const char *name);
+/* The entitlement of level in mode m as JSON: {mode, mode_label, level, level_name, min_visits_per_week,
+ * max_visits_per_week, min_minutes_per_visit, max_minutes_per_week, monthly_fen, family_monthly_fen,
+ * visit_price_fen, fund_share_pct, family_caregiver_required}; JSON null if not entitled. New reference. */
+json_t *scheme_entitlement_json(const struct scheme *s, enum care_mode m, int level);
+/* The catalogue and entitlements for GET /api/v1/care/catalogue (new reference): {defined, note, choice,
+ * switch_effective, family_training_hours, catalogue_note, modes: [{mode, label, entitlements: [...]}] (offered
+ * modes only), categories: [{code, name, items: [{code, name, category, class, medical, minutes, performers}]}],
+ * n_items}. A scheme without a care section gives {defined: false} with empty arrays. */
+json_t *scheme_care_json(const struct scheme *s);
 
 /* A JSON summary for the API (identity, dates, levels, periods). */
 json_t *scheme_summary_json(const struct scheme *s);

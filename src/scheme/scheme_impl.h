@@ -25,5 +25,10 @@ int32_t *sch_get_dates(json_t *parent, const char *key, const char *path, int *c
 /* Section parsers in their own files. */
 void sch_parse_assessment(json_t *assessment, struct scheme *s, struct scheme_diag *d);
 void sch_free_assessment(struct scheme *s);
+/* $.care (optional): the service catalogue and the entitlements per mode and level; needs $.levels parsed. */
+void sch_parse_care(json_t *doc, struct scheme *s, struct scheme_diag *d);
+void sch_free_care(struct scheme *s);
+/* The catalogue item with that code among those parsed so far, or NULL. */
+const struct scheme_service_item *sch_care_item(const struct scheme_care *c, const char *code);
 
 #endif

@@ -20,8 +20,6 @@ struct app_row {
 	char area_path[160];
 };
 
-/* '' for region-wide actors, else the actor's area path and '%' ("/none/%" for provider staff). */
-void app_scope(const struct actor *a, char *out, size_t size);
 /* An application visible to the actor (ERR_NOT_FOUND otherwise). */
 int app_load(struct db *db, const struct actor *a, int64_t id, struct app_row *r, struct err *e);
 /* Move from one status to another; ERR_CONFLICT if the application is not (or no longer) in `from`. */

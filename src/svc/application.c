@@ -48,16 +48,6 @@ const char *application_type_label(const char *t)
 
 /* ---- shared with draw.c and assessment.c ---- */
 
-void app_scope(const struct actor *a, char *out, size_t size)
-{
-	if (a->kind == ACTOR_SYSTEM || (!a->provider_id && strcmp(a->area_level, "region") == 0))
-		out[0] = '\0';
-	else if (a->provider_id)
-		str_copy(out, "/none/%", size);
-	else
-		snprintf(out, size, "%s%%", a->area_path);
-}
-
 int app_load(struct db *db, const struct actor *a, int64_t id, struct app_row *r, struct err *e)
 {
 	struct db_stmt *st = NULL;
@@ -65,7 +55,7 @@ int app_load(struct db *db, const struct actor *a, int64_t id, struct app_row *r
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	rc = db_query(db, &st, e,
 		      "SELECT ap.id, ap.person_id, ap.area_id, ap.type, ap.status, ap.appeal_of, ap.green_channel,"
 		      " ap.pledge_signed, ap.gate, ap.disability_since, ap.submitted_on, ap.due_date, ap.agent_phone,"
@@ -338,7 +328,7 @@ int application_create(struct db *db, const struct scheme *s, struct actor *a, c
 		self_text = json_dumps(self, JSON_COMPACT | JSON_SORT_KEYS);
 	}
 	/* the person, within the caller's scope */
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	rc = db_query(db, &st, e,
 		      "SELECT p.area_id FROM persons p LEFT JOIN areas ar ON ar.id = p.area_id"
 		      " WHERE p.id = $1 AND ($2 = '' OR ar.path LIKE $2)",
@@ -600,6 +590,11 @@ int application_prescreen(struct db *db, const struct scheme *s, struct actor *a
 			     " WHERE id = $5",
 			     DB_TEXT(checks_text), DB_TEXT(reasons_text), DB_TEXT(a->username), DB_INT(date_now_unix()),
 			     DB_INT(id));
+	if (!rc && strcmp(decision, "accept") == 0) {
+		char due[DATE_STR];
+		date_format(cal_add_workdays(&s->cal, date_today_cn(), s->periods.conclusion_working_days), due);
+		rc = db_exec(db, NULL, e, "UPDATE applications SET conclusion_due = $1 WHERE id = $2", DB_TEXT(due), DB_INT(id));
+	}
 	if (!rc)
 		rc = app_audit(db, a, "application.prescreen", id,
 			       json_pack("{s:s, s:O}", "decision", decision, "reasons", reasons), e);

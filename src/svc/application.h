@@ -23,7 +23,9 @@ struct application_filter {
 	const char *status;     /* NULL = any */
 	const char *type;
 	int64_t person_id;      /* 0 = any */
-	bool overdue;           /* submitted and past the pre-screening due date */
+	int64_t area_id;        /* persons living in this area's subtree */
+	const char *q;          /* person name prefix, the last 4+ characters of the ID number, or the case number */
+	bool overdue;           /* past the pre-screening due date, or accepted and past the conclusion due date */
 	bool mine;              /* assigned to the calling expert or assessor (open assignments) */
 	int page, page_size;
 };

@@ -17,6 +17,7 @@
 #include "svc/app_internal.h"
 #include "svc/application.h"
 #include "svc/audit.h"
+#include "svc/care_plan.h"
 #include "svc/notify.h"
 
 static void flag(json_t *flags, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -516,6 +517,25 @@ int application_certify(struct db *db, const struct scheme *s, struct actor *a, 
 			     "UPDATE certifications SET status = 'certified', updated_at = $1 WHERE application_id = $2"
 			     " AND status = 'publicised'",
 			     DB_INT(date_now_unix()), DB_INT(id));
+	/* the person's care plan follows the new level, or ends before it */
+	if (!rc) {
+		int64_t cert = 0;
+		int32_t from = 0;
+		int qualifies = 0;
+		rc = db_query(db, &st, e, "SELECT id, valid_from, qualifies FROM certifications WHERE application_id = $1",
+			      DB_INT(id));
+		if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+			rc = 0;
+			cert = db_col_int(st, 0);
+			date_parse(db_col_text(st, 1), &from);
+			qualifies = (int)db_col_int(st, 2);
+		} else if (rc == DB_DONE) {
+			rc = 0;
+		}
+		db_done(st);
+		if (!rc && cert)
+			rc = care_plans_on_certified(db, ap.person_id, cert, ap.level, qualifies != 0, from, e);
+	}
 	if (!rc)
 		rc = app_audit(db, a, "application.certify", id, json_pack("{s:i}", "level", ap.level), e);
 	if (rc) {

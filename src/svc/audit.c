@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -36,11 +37,6 @@ struct row {
 	const char *prev_hash;
 };
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* SHA-256 over a canonical JSON array of every field, previous hash included. */
 static void row_hash(const struct row *r, char out[65])
 {
@@ -52,15 +48,15 @@ static void row_hash(const struct row *r, char out[65])
 	json_array_append_new(a, json_integer(r->at));
 	json_array_append_new(a, json_string(r->actor_kind));
 	json_array_append_new(a, r->has_user ? json_integer(r->user_id) : json_null());
-	json_array_append_new(a, str_or_null(r->username));
-	json_array_append_new(a, str_or_null(r->role));
-	json_array_append_new(a, str_or_null(r->scope_path));
+	json_array_append_new(a, jx_str_or_null(r->username));
+	json_array_append_new(a, jx_str_or_null(r->role));
+	json_array_append_new(a, jx_str_or_null(r->scope_path));
 	json_array_append_new(a, json_string(r->action));
-	json_array_append_new(a, str_or_null(r->target_type));
-	json_array_append_new(a, str_or_null(r->target_id));
-	json_array_append_new(a, str_or_null(r->source_ip));
+	json_array_append_new(a, jx_str_or_null(r->target_type));
+	json_array_append_new(a, jx_str_or_null(r->target_id));
+	json_array_append_new(a, jx_str_or_null(r->source_ip));
 	json_array_append_new(a, json_string(r->outcome));
-	json_array_append_new(a, str_or_null(r->detail));
+	json_array_append_new(a, jx_str_or_null(r->detail));
 	json_array_append_new(a, json_string(r->prev_hash));
 	text = json_dumps(a, JSON_COMPACT | JSON_ENSURE_ASCII);
 	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
@@ -322,9 +318,9 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 				  (json_int_t)db_col_int(st, 0), "at", (json_int_t)db_col_int(st, 1), "actor_kind",
 				  db_col_text(st, 2), "user_id",
 				  db_col_null(st, 3) ? json_null() : json_integer(db_col_int(st, 3)), "username",
-				  str_or_null(db_col_text(st, 4)), "role", str_or_null(db_col_text(st, 5)), "action",
-				  db_col_text(st, 6), "target_type", str_or_null(db_col_text(st, 7)), "target_id",
-				  str_or_null(db_col_text(st, 8)), "source_ip", str_or_null(db_col_text(st, 9)),
+				  jx_str_or_null(db_col_text(st, 4)), "role", jx_str_or_null(db_col_text(st, 5)), "action",
+				  db_col_text(st, 6), "target_type", jx_str_or_null(db_col_text(st, 7)), "target_id",
+				  jx_str_or_null(db_col_text(st, 8)), "source_ip", jx_str_or_null(db_col_text(st, 9)),
 				  "outcome", db_col_text(st, 10), "detail", detail ? detail : json_null()));
 	}
 	if (rc == DB_DONE)

@@ -52,7 +52,7 @@ int certification_list(struct db *db, const struct actor *a, const struct certif
 	int64_t total = 0;
 	int rc;
 
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
 	if (f->expiring_days > 0)
 		date_format(date_today_cn() + f->expiring_days, limit);
@@ -120,7 +120,7 @@ int certification_shared(struct db *db, const struct scheme *s, struct actor *a,
 		return err_set(e, ERR_INVALID, "since", "日期应为YYYY-MM-DD");
 	items = json_array();
 	ids = json_array();
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
 #define WHERE                                                                                                      \
 	" FROM certifications c JOIN persons p ON p.id = c.person_id LEFT JOIN areas ar ON ar.id = p.area_id"         \
@@ -221,7 +221,7 @@ int followup_draw(struct db *db, struct actor *a, const json_t *in, json_t **out
 		randombytes_buf(&seed, sizeof seed);
 	}
 	snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
 	/* the population: current certified, qualifying levels of living persons, by street, in a fixed order */
 	rc = db_query(db, &st, e,
@@ -303,7 +303,7 @@ int followup_list(struct db *db, const struct actor *a, int64_t sample, int page
 	int64_t total = 0;
 	int rc;
 
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	snprintf(sql, sizeof sql, "SELECT COUNT(*)%s", where);
 	rc = db_int(db, &total, e, sql, DB_TEXT(scope), DB_INT(sample));
 	if (!rc) {
@@ -362,7 +362,7 @@ int followup_record(struct db *db, struct actor *a, int64_t id, const json_t *in
 		return err_set(e, ERR_INVALID, "visited_on", "回访日期应为不晚于今天的YYYY-MM-DD");
 	if (strcmp(outcome, "inconsistent") == 0 && !jx_str(in, "notes"))
 		return err_set(e, ERR_INVALID, "notes", "回访结果与认定等级不符时须说明情况");
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	rc = db_int(db, &visible, e,
 		    "SELECT COUNT(*) FROM followups f JOIN persons p ON p.id = f.person_id LEFT JOIN areas ar ON ar.id = p.area_id"
 		    " WHERE f.id = $1 AND ($2 = '' OR ar.path LIKE $2)",
@@ -417,7 +417,7 @@ int assessment_stats(struct db *db, const struct actor *a, const char *from, con
 	if (to && *to && !valid_month(to))
 		return err_set(e, ERR_INVALID, "to", "月份应为YYYY-MM");
 	rows = json_array();
-	app_scope(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	rc = db_query(db, &st, e,
 		      "SELECT st.id, st.name, substr(ap.submitted_on, 1, 7) AS m, COUNT(*),"
 		      " SUM(CASE WHEN ap.status NOT IN ('submitted', 'rejected', 'withdrawn') THEN 1 ELSE 0 END),"

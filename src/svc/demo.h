@@ -25,6 +25,8 @@ struct demo_summary {
 	int enrolments;
 	int certified;         /* beneficiaries with a certified level */
 	int cases;             /* applications in the other states */
+	int caregivers;        /* staff and family caregivers */
+	int plans;             /* care plans in force or confirmed */
 	int64_t contributions_fen;
 };
 

@@ -136,6 +136,12 @@ static int add_case(struct db *db, const struct scheme *s, struct demo_rng *r, c
 		    DB_INT_OR_NULL(accepted || !strcmp(c->status, "rejected"), (int64_t)(c->submitted + 2) * 86400),
 		    DB_INT_OR_NULL(c->level >= 0, c->level),
 		    DB_INT_OR_NULL(!strcmp(c->status, "publicised") || !strcmp(c->status, "certified"), t0 + 86400 * 5));
+	if (!rc && accepted) {
+		char cdue[DATE_STR];
+		date_format(cal_add_workdays(&s->cal, c->submitted + 2, s->periods.conclusion_working_days), cdue);
+		rc = db_exec(db, NULL, e, "UPDATE applications SET conclusion_due = $1 WHERE id = $2", DB_TEXT(cdue),
+			     DB_INT(app));
+	}
 	if (rc || !drawn)
 		return rc;
 	for (int i = 0; i < 8; i++)

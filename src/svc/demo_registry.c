@@ -60,6 +60,13 @@ static const struct {
 	{"339903101203", 29905000, 122355000}, {"339903101204", 29898000, 122345000},
 };
 
+void demo_person_name(struct demo_rng *r, bool female, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s", surnames[pick(r, (int)(sizeof surnames / sizeof surnames[0]))],
+		 female ? given_f[pick(r, (int)(sizeof given_f / sizeof given_f[0]))]
+			: given_m[pick(r, (int)(sizeof given_m / sizeof given_m[0]))]);
+}
+
 int demo_registry_load(struct db *db, struct demo_summary *out, struct err *e)
 {
 	struct demo_rng r = {0x5eed1234abcdULL};
@@ -88,9 +95,7 @@ int demo_registry_load(struct db *db, struct demo_summary *out, struct err *e)
 			 m, d, i % 100, sex_f ? 2 * pick(&r, 5) : 2 * pick(&r, 5) + 1);
 		id[17] = idcard_check_char(id);
 		id[18] = '\0';
-		snprintf(name, sizeof name, "%s%s", surnames[pick(&r, (int)(sizeof surnames / sizeof surnames[0]))],
-			 sex_f ? given_f[pick(&r, (int)(sizeof given_f / sizeof given_f[0]))]
-			       : given_m[pick(&r, (int)(sizeof given_m / sizeof given_m[0]))]);
+		demo_person_name(&r, sex_f, name, sizeof name);
 		snprintf(phone, sizeof phone, "1%d%09u", 3 + pick(&r, 7), next(&r) % 1000000000u);
 		snprintf(address, sizeof address, "江海市%s%d号%d室", roads[pick(&r, (int)(sizeof roads / sizeof roads[0]))],
 			 1 + pick(&r, 300), 101 + pick(&r, 18) * 100 + pick(&r, 8));

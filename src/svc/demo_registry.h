@@ -2,6 +2,8 @@
 #ifndef LTCI_DEMO_REGISTRY_H
 #define LTCI_DEMO_REGISTRY_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -15,6 +17,9 @@ uint32_t demo_next(struct demo_rng *r);
 /* 0 .. n-1 */
 int demo_pick(struct demo_rng *r, int n);
 
+/* A plausible Chinese name. */
+void demo_person_name(struct demo_rng *r, bool female, char *out, size_t size);
+
 /* Insert the demo persons and their enrolments, contacts, deaths and hospital stays (inside the caller's
  * transaction). */
 int demo_registry_load(struct db *db, struct demo_summary *out, struct err *e);
@@ -24,5 +29,10 @@ int demo_registry_load(struct db *db, struct demo_summary *out, struct err *e);
 struct scheme;
 int demo_assess_load(struct db *db, const struct scheme *s, const char *hash, struct demo_summary *out,
 		     struct err *e);
+
+/* Providers (all kinds, with agreements), caregivers (an ageing workforce, some certificates expired), family
+ * caregivers, and care plans for most certified beneficiaries (inside the caller's transaction). */
+int demo_care_load(struct db *db, const struct scheme *s, const char *hash, struct demo_summary *out,
+		   struct err *e);
 
 #endif

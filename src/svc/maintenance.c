@@ -12,10 +12,12 @@
 #include <time.h>
 
 #include "base/limits.h"
+#include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "svc/application.h"
+#include "svc/care_plan.h"
 #include "svc/role.h"
 
 struct job {
@@ -121,18 +123,23 @@ static void run_certify(struct maintenance *m)
 	struct db *db = job_db(m, j);
 	struct actor sys;
 	struct err e = {0};
-	int n = 0, rc;
+	int n = 0, started = 0, closed = 0, rc;
 
 	if (!db)
 		return;
 	actor_system(&sys, "maintenance");
 	rc = certify_due(db, m->scheme, &sys, &n, &e);
+	/* care plans follow the calendar: switches start on their day, plans past their last day close */
+	if (!rc)
+		rc = care_plans_roll(db, date_today_cn(), &started, &closed, &e);
 	if (rc)
 		job_failed(j, &e);
 	else
 		job_ok(j);
 	if (n)
 		log_info("event=certify_run certified=%d", n);
+	if (started || closed)
+		log_info("event=care_plans_roll started=%d closed=%d", started, closed);
 }
 
 static void *maintenance_main(void *arg)

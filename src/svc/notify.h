@@ -15,6 +15,8 @@ int notify_enqueue(struct db *db, const char *channel, const char *recipient, co
 		   const char *ref_type, const char *ref_id, struct err *e);
 
 /* The outbox, newest first: {"items": [...], "total", "page", "page_size"}. */
-int notify_list(struct db *db, const char *status, int page, int page_size, json_t **out, struct err *e);
+/* The outbox, newest first, recipients masked; ref_id filters one case's notices. */
+int notify_list(struct db *db, const char *status, const char *ref_id, int page, int page_size, json_t **out,
+		struct err *e);
 
 #endif

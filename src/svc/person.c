@@ -13,6 +13,8 @@
 #include "base/str.h"
 #include "scheme/scheme.h"
 #include "svc/audit.h"
+#include "svc/care_plan.h"
+#include "svc/rows.h"
 
 #define ADDRESS_MAX 200
 #define CONTACTS_MAX 5
@@ -91,17 +93,6 @@ int person_check(const struct person_fields *f, int32_t today, struct idcard *id
 
 /* ---- scope ---- */
 
-/* '' for region-wide actors (they see everyone), else the actor's area path followed by '%'. */
-static void scope_pattern(const struct actor *a, char *out, size_t size)
-{
-	if (a->kind == ACTOR_SYSTEM || (!a->provider_id && strcmp(a->area_level, "region") == 0))
-		out[0] = '\0';
-	else if (a->provider_id)
-		str_copy(out, "/none/%", size);
-	else
-		snprintf(out, size, "%s%%", a->area_path);
-}
-
 #define PERSON_VISIBLE "($1 = '' OR p.area_id IN (SELECT id FROM areas WHERE path LIKE $1))"
 
 /* The area of a person record: it must exist, be a street or neighbourhood, and lie within the actor's scope. */
@@ -127,11 +118,6 @@ static int check_area(struct db *db, const struct actor *a, int64_t area_id, str
 }
 
 /* ---- list ---- */
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
 
 /* A WHERE clause built from the filters actually given, so that each query can use its index. */
 struct where {
@@ -166,7 +152,7 @@ int person_list(struct db *db, const struct actor *a, const struct person_filter
 	memset(&w, 0, sizeof w);
 	buf_init(&w.sql, 4096);
 	buf_puts(&w.sql, " FROM persons p LEFT JOIN areas a ON a.id = p.area_id WHERE 1 = 1");
-	scope_pattern(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	date_format(date_today_cn(), today);
 	if (scope[0])
 		where_add(&w, "p.area_id IN (SELECT id FROM areas WHERE path LIKE ", ")", DB_TEXT(scope));
@@ -278,9 +264,9 @@ int person_list(struct db *db, const struct actor *a, const struct person_filter
 				  db_col_text(st, 3), "sex_label", strcmp(db_col_text(st, 3), "M") == 0 ? "男" : "女",
 				  "age", date_age_years(birth, age_on), "phone",
 				  db_col_text(st, 5) ? json_string(phm) : json_null(), "death_date",
-				  str_or_null(db_col_text(st, 6)), "area_id",
+				  jx_str_or_null(db_col_text(st, 6)), "area_id",
 				  db_col_null(st, 7) ? json_null() : json_integer(db_col_int(st, 7)), "area_name",
-				  str_or_null(db_col_text(st, 8)), "status", enr ? json_string(status) : json_null(),
+				  jx_str_or_null(db_col_text(st, 8)), "status", enr ? json_string(status) : json_null(),
 				  "status_label", enrolment_status_label(enr ? status : NULL), "category",
 				  enr ? json_string(category) : json_null(), "category_label",
 				  category_label(enr ? category : NULL)));
@@ -301,28 +287,10 @@ out:
 
 /* ---- full record ---- */
 
-static int load_rows(struct db *db, json_t *into, const char *key, const char *sql, int64_t id,
-		     json_t *(*row)(struct db_stmt *), struct err *e)
-{
-	struct db_stmt *st = NULL;
-	json_t *arr = json_array();
-	int rc = db_query(db, &st, e, sql, DB_INT(id));
-
-	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		rc = 0;
-		json_array_append_new(arr, row(st));
-	}
-	if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
-	json_object_set_new(into, key, arr);
-	return rc;
-}
-
 static json_t *contact_row(struct db_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
-			 "relation", db_col_text(st, 2), "phone", str_or_null(db_col_text(st, 3)), "is_agent",
+			 "relation", db_col_text(st, 2), "phone", jx_str_or_null(db_col_text(st, 3)), "is_agent",
 			 db_col_int(st, 4) != 0);
 }
 
@@ -338,7 +306,7 @@ static json_t *enrolment_row(struct db_stmt *st)
 			 "category", db_col_text(st, 1), "category_label", category_label(db_col_text(st, 1)), "flags",
 			 flags, "status", db_col_text(st, 4), "status_label", enrolment_status_label(db_col_text(st, 4)),
 			 "effective_from", db_col_text(st, 5), "source", db_col_text(st, 6), "recorded_at",
-			 (json_int_t)db_col_int(st, 7), "recorded_by", str_or_null(db_col_text(st, 8)));
+			 (json_int_t)db_col_int(st, 7), "recorded_by", jx_str_or_null(db_col_text(st, 8)));
 }
 
 static json_t *contribution_row(struct db_stmt *st)
@@ -353,8 +321,8 @@ static json_t *contribution_row(struct db_stmt *st)
 static json_t *stay_row(struct db_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:s}", "id", (json_int_t)db_col_int(st, 0), "admitted",
-			 db_col_text(st, 1), "discharged", str_or_null(db_col_text(st, 2)), "hospital",
-			 str_or_null(db_col_text(st, 3)), "source", db_col_text(st, 4));
+			 db_col_text(st, 1), "discharged", jx_str_or_null(db_col_text(st, 2)), "hospital",
+			 jx_str_or_null(db_col_text(st, 3)), "source", db_col_text(st, 4));
 }
 
 static json_t *coord(struct db_stmt *st, int col)
@@ -370,7 +338,7 @@ int person_get(struct db *db, struct actor *a, int64_t id, bool audit, json_t **
 	int32_t birth = 0, today = date_today_cn();
 	int rc;
 
-	scope_pattern(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	rc = db_query(db, &st, e,
 		      "SELECT p.id, p.id_number, p.name, p.sex, p.birth_date, p.phone, p.address, p.lat_e6, p.lon_e6,"
 		      " p.death_date, p.created_at, p.updated_at, a.id, a.code, a.name, a.level"
@@ -391,8 +359,8 @@ int person_get(struct db *db, struct actor *a, int64_t id, bool audit, json_t **
 			      (json_int_t)db_col_int(st, 0), "id_number", db_col_text(st, 1), "name", db_col_text(st, 2),
 			      "sex", db_col_text(st, 3), "sex_label", strcmp(db_col_text(st, 3), "M") == 0 ? "男" : "女",
 			      "birth_date", db_col_text(st, 4), "age", date_age_years(birth, today), "phone",
-			      str_or_null(db_col_text(st, 5)), "address", str_or_null(db_col_text(st, 6)), "lat",
-			      coord(st, 7), "lon", coord(st, 8), "death_date", str_or_null(db_col_text(st, 9)),
+			      jx_str_or_null(db_col_text(st, 5)), "address", jx_str_or_null(db_col_text(st, 6)), "lat",
+			      coord(st, 7), "lon", coord(st, 8), "death_date", jx_str_or_null(db_col_text(st, 9)),
 			      "created_at", (json_int_t)db_col_int(st, 10), "updated_at", (json_int_t)db_col_int(st, 11));
 		json_object_set_new(p, "area",
 				    db_col_null(st, 12)
@@ -406,21 +374,21 @@ int person_get(struct db *db, struct actor *a, int64_t id, bool audit, json_t **
 	db_done(st);
 	if (rc)
 		return rc;
-	rc = load_rows(db, p, "contacts",
+	rc = rows_by_id(db, p, "contacts",
 		       "SELECT id, name, relation, phone, is_agent FROM person_contacts WHERE person_id = $1 ORDER BY id",
 		       id, contact_row, e);
 	if (!rc)
-		rc = load_rows(db, p, "enrolments",
+		rc = rows_by_id(db, p, "enrolments",
 			       "SELECT id, category, assistance, sponsored, status, effective_from, source, recorded_at,"
 			       " recorded_by FROM enrolments WHERE person_id = $1 ORDER BY effective_from DESC, id DESC",
 			       id, enrolment_row, e);
 	if (!rc)
-		rc = load_rows(db, p, "contributions",
+		rc = rows_by_id(db, p, "contributions",
 			       "SELECT year, payer, amount_fen, category FROM contributions WHERE person_id = $1"
 			       " ORDER BY year DESC, payer",
 			       id, contribution_row, e);
 	if (!rc)
-		rc = load_rows(db, p, "hospital_stays",
+		rc = rows_by_id(db, p, "hospital_stays",
 			       "SELECT id, admitted, discharged, hospital, source FROM hospital_stays WHERE person_id = $1"
 			       " ORDER BY admitted DESC",
 			       id, stay_row, e);
@@ -682,7 +650,7 @@ static int load_person(struct db *db, const struct actor *a, int64_t id, int32_t
 	char scope[180];
 	int rc;
 
-	scope_pattern(a, scope, sizeof scope);
+	actor_area_like(a, scope, sizeof scope);
 	rc = db_query(db, &st, e, "SELECT p.birth_date FROM persons p WHERE " PERSON_VISIBLE " AND p.id = $2",
 		      DB_TEXT(scope), DB_INT(id));
 	if (rc)
@@ -862,6 +830,9 @@ int person_set_death(struct db *db, struct actor *a, int64_t id, const json_t *i
 		rc = audit_append(db, a, "person.death", "person", ids, AUDIT_OK, d, e);
 		json_decref(d);
 	}
+	/* care plans end with the day of death */
+	if (!rc && date)
+		rc = care_plans_end_person(db, id, day, "death", e);
 	if (rc) {
 		db_rollback(db);
 		return rc;

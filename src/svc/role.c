@@ -75,3 +75,13 @@ bool actor_covers_area(const struct actor *a, const char *area_path)
 		return false;
 	return str_starts(area_path, a->area_path);
 }
+
+void actor_area_like(const struct actor *a, char *out, size_t size)
+{
+	if (a->kind == ACTOR_SYSTEM || (!a->provider_id && strcmp(a->area_level, "region") == 0))
+		out[0] = '\0';
+	else if (a->provider_id)
+		str_copy(out, "/none/%", size);
+	else
+		snprintf(out, size, "%s%%", a->area_path);
+}

@@ -63,4 +63,8 @@ void actor_scope_path(const struct actor *a, char *out, size_t size);
 /* True if the actor's scope covers an area with the given path (region-scoped actors cover everything). */
 bool actor_covers_area(const struct actor *a, const char *area_path);
 
+/* A LIKE pattern over areas.path for what the actor may see: '' for region-wide staff and the system (everything),
+ * the actor's area path followed by '%' for area-scoped staff, and "/none/%" (nothing) for provider staff. */
+void actor_area_like(const struct actor *a, char *out, size_t size);
+
 #endif

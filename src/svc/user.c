@@ -12,6 +12,7 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "svc/audit.h"
+#include "svc/rows.h"
 #include "svc/auth.h"
 #include "svc/scope.h"
 
@@ -77,12 +78,19 @@ static int valid_username(const char *u, struct err *e)
 	return 0;
 }
 
+static json_t *linked_person_row(struct db_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "relation",
+			 db_col_text(st, 2));
+}
+
 int user_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	struct db_stmt *st = NULL;
 	char vis[180];
 	int rc;
 
+	*out = NULL;
 	visible_pattern(a, vis, sizeof vis);
 	rc = db_query(db, &st, e, "SELECT " USER_COLS USER_FROM " WHERE" USER_VISIBLE " AND u.id = $2", DB_TEXT(vis),
 		      DB_INT(id));
@@ -96,7 +104,78 @@ int user_get(struct db *db, const struct actor *a, int64_t id, json_t **out, str
 		rc = err_set(e, ERR_NOT_FOUND, "id", "用户不存在");
 	}
 	db_done(st);
+	/* a family account: the persons it acts for */
+	if (!rc && strcmp(json_string_value(json_object_get(*out, "role")), "applicant") == 0)
+		rc = rows_by_id(db, *out, "persons",
+				"SELECT p.id, p.name, up.relation FROM user_persons up JOIN persons p ON p.id = up.person_id"
+				" WHERE up.user_id = $1 ORDER BY p.id",
+				id, linked_person_row, e);
+	if (rc && *out) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
+}
+
+int user_set_persons(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e)
+{
+	static const struct jx_field fields[] = {
+		{"persons", JX_ARRAY, JX_REQUIRED, 0, 0},
+		{NULL, 0, 0, 0, 0},
+	};
+	static const struct jx_field link_fields[] = {
+		{"person_id", JX_INT, JX_REQUIRED, 1, INT64_MAX},
+		{"relation", JX_STRING, JX_REQUIRED, 1, 30},
+		{NULL, 0, 0, 0, 0},
+	};
+	json_t *user = NULL, *l;
+	size_t i;
+	char ids[24];
+	int rc = jx_check(in, fields, "", e);
+
+	if (!rc)
+		rc = user_get(db, a, id, &user, e);
+	if (!rc && strcmp(json_string_value(json_object_get(user, "role")), "applicant") != 0)
+		rc = err_set(e, ERR_INVALID, "persons", "只有参保人及家属账号可以关联参保人");
+	json_decref(user);
+	if (!rc && json_array_size(json_object_get(in, "persons")) > 10)
+		rc = err_set(e, ERR_INVALID, "persons", "一个账号最多关联10名参保人");
+	json_array_foreach(json_object_get(in, "persons"), i, l) {
+		char path[32];
+		int64_t n = 0;
+		if (rc)
+			break;
+		snprintf(path, sizeof path, "persons[%zu]", i);
+		rc = jx_check(l, link_fields, path, e);
+		if (!rc)
+			rc = db_int(db, &n, e, "SELECT COUNT(*) FROM persons WHERE id = $1", DB_INT(jx_int(l, "person_id", 0)));
+		if (!rc && !n) {
+			snprintf(path, sizeof path, "persons[%zu].person_id", i);
+			rc = err_set(e, ERR_INVALID, path, "参保人不存在");
+		}
+	}
+	if (rc)
+		return rc;
+	rc = db_begin(db, e);
+	if (!rc)
+		rc = db_exec(db, NULL, e, "DELETE FROM user_persons WHERE user_id = $1", DB_INT(id));
+	json_array_foreach(json_object_get(in, "persons"), i, l) {
+		if (rc)
+			break;
+		rc = db_exec(db, NULL, e,
+			     "INSERT INTO user_persons (user_id, person_id, relation) VALUES ($1, $2, $3)"
+			     " ON CONFLICT (user_id, person_id) DO UPDATE SET relation = excluded.relation",
+			     DB_INT(id), DB_INT(jx_int(l, "person_id", 0)), DB_TEXT(jx_str(l, "relation")));
+	}
+	if (!rc) {
+		snprintf(ids, sizeof ids, "%lld", (long long)id);
+		rc = audit_append(db, a, "user.persons", "user", ids, AUDIT_OK, in, e);
+	}
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return audit_commit(db, a, e);
 }
 
 int user_list(struct db *db, const struct actor *a, const struct user_filter *f, json_t **out, struct err *e)

@@ -25,6 +25,8 @@ int user_update(struct db *db, struct actor *a, int64_t id, const json_t *in, st
 /* Set a new password (administrator reset, or the CLI); ends the account's sessions and lifts a lock. */
 int user_set_password(struct db *db, struct actor *a, int64_t id, const char *password, bool must_change,
 		      struct err *e);
+/* A family account's persons: {persons: [{person_id, relation}]} replaces the list. */
+int user_set_persons(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e);
 int user_unlock(struct db *db, struct actor *a, int64_t id, struct err *e);
 int user_find_id(struct db *db, const char *username, int64_t *id, struct err *e);
 

@@ -1,10 +1,13 @@
 """The assessment workflow end to end: application, materials, pre-screening (and each refusal), the reproducible
 draw, the assessment with its quality flags, the committee, two experts' confirmation, publication, notices,
 certification, appeal excluding the first pair, illegal transitions (409), department sharing and follow-ups."""
+import datetime
 import hashlib
 import json
+import os
 import time
 import unittest
+import urllib.parse
 
 from harness import LtciTestCase, Server
 from test_registry import make_id
@@ -157,6 +160,10 @@ class TestHappyPath(Workflow):
         self.assertIn(cert["appeal_until"], notices[1][2])
         self.assertIn("重度失能Ⅲ级", notices[1][2])
         self.assertIn(cert["valid_until"], notices[1][2])
+        # the outbox lists one case's notices with the recipients masked
+        listed = self.as_user("auditor").get("/api/v1/notices?ref_id=%d" % app).json
+        self.assertEqual(sorted((n["channel"], n["recipient"]) for n in listed["items"]),
+                         [("email", "w***@example.com"), ("sms", "139****5678")])
         # certification waits for the end of publication
         self.assertError(self.as_user("bureau").post("/api/v1/applications/%d/certify" % app), 409)
         self.db.sql("UPDATE certifications SET published_until = '2000-01-01' WHERE application_id = %d" % app)
@@ -344,10 +351,54 @@ class TestPrescreenRefusals(Workflow):
             self.assertError(bureau.get(path), 400, field=field)
 
     def test_overdue_list(self):
-        self.as_user("intake")
         r = self.as_user("intake").get("/api/v1/applications?overdue=1")
         self.assertGreaterEqual(r.json["total"], 1)  # the demo's old submitted cases
         self.assertTrue(all(i["overdue"] and i["status"] == "submitted" for i in r.json["items"]))
+        # an accepted case past its conclusion date is overdue too
+        app = self.accepted_case()
+        self.db.sql("UPDATE applications SET conclusion_due = '2000-01-03' WHERE id = %d" % app)
+        r = self.as_user("bureau").get("/api/v1/applications?overdue=1&page_size=200")
+        self.assertIn((app, True, "2000-01-03"), [(i["id"], i["overdue"], i["conclusion_due"]) for i in r.json["items"]])
+
+    def test_conclusion_due_counts_working_days(self):
+        # acceptance sets the conclusion date: 30 working days on the scheme's calendar, worked out here
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "schemes", "zhoushan.json"), encoding="utf-8") as f:
+            scheme = json.load(f)
+        holidays = set(scheme["calendar"]["holidays"])
+        workdays = set(scheme["calendar"]["workdays"])
+        day = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
+        left = scheme["periods"]["conclusion_working_days"]
+        while left:
+            day += datetime.timedelta(days=1)
+            iso = day.isoformat()
+            if iso in workdays or (day.weekday() < 5 and iso not in holidays):
+                left -= 1
+        app = self.accepted_case()
+        case = self.as_user("bureau").get("/api/v1/applications/%d" % app).json
+        self.assertEqual(case["conclusion_due"], day.isoformat())
+
+    def test_list_filters_and_queue_fields(self):
+        p = self.new_person(code="339902001003")
+        app = self.accepted_case(person=p)
+        bureau = self.as_user("bureau")
+        name = self.db.sql("SELECT name, id_number FROM persons WHERE id = %d" % p)[0]
+        for q in ("/api/v1/applications?q=%s" % urllib.parse.quote(name[0][:2]),
+                  "/api/v1/applications?q=%s" % name[1][-6:],
+                  "/api/v1/applications?q=%d" % app,
+                  "/api/v1/applications?area_id=%d&page_size=200" % self.area("339902001003")):
+            self.assertIn(app, [i["id"] for i in bureau.get(q).json["items"]], q)
+        self.assertNotIn(app, [i["id"] for i in bureau.get("/api/v1/applications?area_id=%d&page_size=200"
+                                                              % self.area("339903")).json["items"]])
+        self.assertError(bureau.get("/api/v1/applications?area_id=987654"), 400, field="area_id")
+        # the queues carry the flags and confirmations; the case says whether the caller is drawn
+        expert, assessor = self.drawn_pair(app)
+        c = self.login(self.pool_user(assessor))
+        self.assertTrue(c.get("/api/v1/applications/%d" % app).json["drawn_me"])
+        self.assertFalse(self.as_user("committee").get("/api/v1/applications/%d" % app).json["drawn_me"])
+        c.post("/api/v1/applications/%d/assessment" % app, self.visit(minutes=5))
+        item = [i for i in bureau.get("/api/v1/applications?status=in_review&page_size=200").json["items"]
+                if i["id"] == app][0]
+        self.assertEqual((item["flags"], item["confirmations"]), (["short_visit"], 0))
 
 
 class TestQualityAndCommittee(Workflow):

@@ -127,13 +127,16 @@ export async function launchBrowser() {
   return browser
 }
 
-// A fresh browser context (own cookies) with a desktop-sized page.
-export async function newPage(browser, base) {
+// A fresh browser context (own cookies) with a desktop-sized page; opts may give another viewport
+// (e.g. a tablet's { width: 800, height: 1280 }) and a position the page may read through
+// navigator.geolocation ({ latitude, longitude }).
+export async function newPage(browser, base, opts = {}) {
   const context = await browser.newContext({
     baseURL: base,
-    viewport: { width: 1440, height: 900 },
+    viewport: opts.viewport || { width: 1440, height: 900 },
     locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai'
+    timezoneId: 'Asia/Shanghai',
+    ...(opts.geolocation ? { geolocation: opts.geolocation, permissions: ['geolocation'] } : {})
   })
   const page = await context.newPage()
   page.setDefaultTimeout(15000)

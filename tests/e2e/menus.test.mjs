@@ -1,8 +1,20 @@
 // Browser test: the left menu shows exactly the pages each role's API routes allow (admin,
-// intake, auditor), a wrong password shows the server's message, and screenshots of the admin
-// home and users pages are saved to build/e2e-*.png.
+// intake, auditor, and for the assessment workflow bureau, assessor, expert and committee), a
+// wrong password shows the server's message, and screenshots of the admin home and users pages
+// are saved to build/e2e-*.png.
 //   node tests/e2e/menus.test.mjs      (env LTCI_BIN=path/to/ltci; web/dist must be built)
 import { startServer, launchBrowser, newPage, login, logout, menuTexts, submitLogin, screenshot, assert, run } from './lib.mjs'
+
+const ASSESSMENT_PAGES = ['评估申请', '评估任务', '委员会审核', '专家确认', '认定结果', '评估统计']
+
+// Assessment-workflow pages each role sees (the rest of ASSESSMENT_PAGES must be absent).
+const ASSESSMENT_MENUS = {
+  bureau: ['评估申请', '认定结果', '评估统计'],
+  assessor: ['评估任务'],
+  expert: ['评估任务', '专家确认'],
+  committee: ['委员会审核', '专家确认', '认定结果', '评估统计'],
+  coordinator: ['认定结果', '评估统计']
+}
 
 function expectMenu(menu, present, absent, who) {
   for (const t of present) assert(menu.includes(t), `${who}: menu should contain ${t}, got [${menu.join(', ')}]`)
@@ -37,7 +49,7 @@ await run('menus', [
     // The redirect kept from the first visit brings admin to 用户管理.
     await page.waitForURL(/\/users$/)
     const menu = await menuTexts(page)
-    expectMenu(menu, ['工作台', '用户管理', '区域管理', '审计日志', '接口令牌', '我的账号'], [], 'admin')
+    expectMenu(menu, ['工作台', '用户管理', '区域管理', '审计日志', '接口令牌', '我的账号'], ASSESSMENT_PAGES, 'admin')
     const header = await page.locator('.el-header').innerText()
     assert(header.includes('系统管理员') && header.includes('退出登录'), `admin header: ${header}`)
     await page.locator('[data-testid=users-table] .el-table__row').first().waitFor()
@@ -54,10 +66,11 @@ await run('menus', [
     const r = await page.request.get('/api/v1/me')
     assert(r.status() === 401, `after logout /me should be 401, got ${r.status()}`)
   }],
-  ['intake sees areas and account only', async ({ page }) => {
+  ['intake sees areas, account and the intake pages', async ({ page }) => {
     await login(page, 'intake')
     const menu = await menuTexts(page)
-    expectMenu(menu, ['工作台', '区域管理', '我的账号'], ['用户管理', '审计日志', '接口令牌'], 'intake')
+    expectMenu(menu, ['工作台', '区域管理', '我的账号', '评估申请', '认定结果'],
+      ['用户管理', '审计日志', '接口令牌', '评估任务', '委员会审核', '专家确认', '评估统计'], 'intake')
   }],
   ['intake cannot open admin pages by address', async ({ page }) => {
     await page.goto('/users')
@@ -75,7 +88,8 @@ await run('menus', [
   ['auditor sees the audit log but not user administration', async ({ page }) => {
     await login(page, 'auditor')
     const menu = await menuTexts(page)
-    expectMenu(menu, ['审计日志', '我的账号'], ['用户管理', '接口令牌'], 'auditor')
+    expectMenu(menu, ['审计日志', '我的账号', '认定结果', '评估统计'],
+      ['用户管理', '接口令牌', '评估申请', '评估任务', '委员会审核', '专家确认'], 'auditor')
     await page.locator('[data-testid=main-menu] .el-menu-item', { hasText: '审计日志' }).click()
     await page.locator('[data-testid=audit-table] .el-table__row', { hasText: '登录' }).first().waitFor()
     await page.locator('[data-testid=audit-verify]').click()
@@ -84,6 +98,22 @@ await run('menus', [
     const text = await res.innerText()
     assert(text.includes('哈希链完整'), `verify result: ${text}`)
     await screenshot(page, 'auditor-audit')
+    await logout(page)
+  }],
+  ['assessment workflow menus follow each role\'s routes', async ({ page }) => {
+    for (const [user, present] of Object.entries(ASSESSMENT_MENUS)) {
+      await login(page, user)
+      const menu = await menuTexts(page)
+      expectMenu(menu, present, ASSESSMENT_PAGES.filter((t) => !present.includes(t)), user)
+      await logout(page)
+    }
+  }],
+  ['an assessor cannot open the committee or intake pages by address', async ({ page }) => {
+    await login(page, 'assessor')
+    for (const path of ['/reviews', '/applications', '/certifications']) {
+      await page.goto(path)
+      await page.locator('.el-result', { hasText: '无权访问' }).waitFor()
+    }
     await logout(page)
   }]
 ])

@@ -1,5 +1,6 @@
 /* test_scheme.c: scheme files (scheme/scheme.h). The shipped schemes must load with the values written in them;
- * a broken document must yield every problem, each with its exact JSON path, in a single run. */
+ * a broken document must yield every problem, each with its exact JSON path, in a single run. The care section
+ * (catalogue and entitlements) is optional; when given, each of its rules is tried one problem at a time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1128,6 +1129,548 @@ static void test_load_file_errors(void **state)
 	unlink(path);
 }
 
+/* ---- care: catalogue and entitlements ---- */
+
+/* A small valid care section for the base document (levels 3-5 qualify): two categories, three items, the three
+ * modes. Focused tests change one thing in it. */
+static const char care_doc[] =
+	"{\"note\":\"test\",\"choice\":\"region\",\"switch_effective\":\"next_month\",\"family_training_hours\":40,"
+	"\"catalogue\":{\"note\":\"t\",\"categories\":["
+	"{\"code\":\"QJ\",\"name\":\"清洁卫生\",\"items\":["
+	"{\"code\":\"QJ01\",\"name\":\"温水擦浴\",\"class\":\"living\",\"minutes\":40,\"performers\":[\"caregiver\",\"family\"]},"
+	"{\"code\":\"QJ02\",\"name\":\"口腔护理\",\"class\":\"living\",\"minutes\":15,"
+	"\"performers\":[\"caregiver\",\"nurse\",\"family\"]}]},"
+	"{\"code\":\"SM\",\"name\":\"生命体征观察与护理\",\"items\":["
+	"{\"code\":\"SM01\",\"name\":\"血糖监测\",\"class\":\"medical\",\"minutes\":15,\"performers\":[\"nurse\"]}]}]},"
+	"\"entitlements\":["
+	"{\"mode\":\"home\",\"levels\":[3,4,5],\"min_visits_per_week\":3,\"max_visits_per_week\":7,"
+	"\"min_minutes_per_visit\":60,\"max_minutes_per_week\":420,\"monthly_fen\":128000},"
+	"{\"mode\":\"family\",\"levels\":[3,4,5],\"min_visits_per_week\":2,\"min_minutes_per_visit\":60,"
+	"\"monthly_fen\":78000,\"family_monthly_fen\":50000,\"family_caregiver_required\":true},"
+	"{\"mode\":\"institution\",\"levels\":[3,4,5],\"monthly_fen\":140000,\"note\":\"24 h\"}]}";
+
+/* The base document with care_doc, and key of the object at path (below the document) set to value (stolen;
+ * NULL deletes the key). */
+static json_t *care_with(const char *path, const char *key, json_t *value)
+{
+	json_t *doc = load(base_doc);
+
+	json_object_set_new(doc, "care", load(care_doc));
+	if (path) {
+		if (value)
+			json_object_set_new(at(doc, path), key, value);
+		else
+			json_object_del(at(doc, path), key);
+	}
+	return doc;
+}
+
+static void test_care_optional(void **state)
+{
+	static struct scheme_diag d;
+	json_t *doc = load(base_doc), *j;
+	struct scheme *s = NULL;
+
+	assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+	json_decref(doc);
+	assert_false(s->care.defined);
+	assert_int_equal(s->care.n_items, 0);
+	for (int m = 0; m < CARE_MODE_COUNT; m++) {
+		assert_false(s->care.modes[m]);
+		for (int lv = 0; lv <= 5; lv++)
+			assert_null(scheme_entitlement(s, (enum care_mode)m, lv));
+	}
+	assert_null(scheme_service_item(s, "QJ01"));
+	j = scheme_care_json(s);
+	assert_false(json_is_true(json_object_get(j, "defined")));
+	assert_int_equal(json_array_size(json_object_get(j, "modes")), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "categories")), 0);
+	assert_true(json_is_null(json_object_get(j, "note")));
+	json_decref(j);
+	scheme_free(s);
+}
+
+static void test_care_names(void **state)
+{
+	assert_string_equal(care_mode_name(CARE_HOME), "home");
+	assert_string_equal(care_mode_name(CARE_FAMILY), "family");
+	assert_string_equal(care_mode_name(CARE_INSTITUTION), "institution");
+	assert_string_equal(care_mode_name(CARE_MODE_COUNT), "unknown");
+	assert_string_equal(care_mode_label(CARE_HOME), "居家上门护理");
+	assert_string_equal(care_mode_label(CARE_FAMILY), "亲情护理");
+	assert_string_equal(care_mode_label(CARE_INSTITUTION), "机构护理");
+	assert_string_equal(care_mode_label((enum care_mode)-1), "未知");
+	assert_int_equal(care_mode_parse("home"), CARE_HOME);
+	assert_int_equal(care_mode_parse("family"), CARE_FAMILY);
+	assert_int_equal(care_mode_parse("institution"), CARE_INSTITUTION);
+	assert_int_equal(care_mode_parse("Home"), -1);
+	assert_int_equal(care_mode_parse(""), -1);
+	assert_int_equal(care_mode_parse(NULL), -1);
+	assert_int_equal(scheme_performer_parse("caregiver"), SCHEME_PERFORMER_CAREGIVER);
+	assert_int_equal(scheme_performer_parse("nurse"), SCHEME_PERFORMER_NURSE);
+	assert_int_equal(scheme_performer_parse("family"), SCHEME_PERFORMER_FAMILY);
+	assert_int_equal(scheme_performer_parse("doctor"), 0);
+	assert_int_equal(scheme_performer_parse(NULL), 0);
+}
+
+static void test_care_base(void **state)
+{
+	static struct scheme_diag d;
+	json_t *doc = care_with(NULL, NULL, NULL);
+	struct scheme *s = NULL;
+	const struct scheme_entitlement *e;
+	const struct scheme_service_item *it;
+
+	if (scheme_from_json(doc, &s, &d) != 0) {
+		dump_diag(&d);
+		fail_msg("care_doc refused");
+	}
+	json_decref(doc);
+	assert_true(s->care.defined);
+	assert_int_equal(s->care.choice, SCHEME_CHOICE_REGION);
+	assert_int_equal(s->care.switch_effective, SCHEME_SWITCH_NEXT_MONTH);
+	assert_int_equal(s->care.family_training_hours, 40);
+	assert_int_equal(s->care.n_categories, 2);
+	assert_string_equal(s->care.categories[1].code, "SM");
+	assert_string_equal(scheme_service_category(s, "SM")->name, "生命体征观察与护理");
+	assert_null(scheme_service_category(s, "XX"));
+	assert_int_equal(s->care.n_items, 3);
+	it = scheme_service_item(s, "SM01");
+	assert_non_null(it);
+	assert_string_equal(it->name, "血糖监测");
+	assert_string_equal(it->category, "SM");
+	assert_int_equal(it->medical, 1);
+	assert_int_equal(it->minutes, 15);
+	assert_int_equal(it->performers, SCHEME_PERFORMER_NURSE);
+	it = scheme_service_item(s, "QJ02");
+	assert_int_equal(it->medical, 0);
+	assert_int_equal(it->performers, SCHEME_PERFORMER_CAREGIVER | SCHEME_PERFORMER_NURSE | SCHEME_PERFORMER_FAMILY);
+	assert_null(scheme_service_item(s, "qj02"));
+	assert_null(scheme_service_item(s, NULL));
+	for (int m = 0; m < CARE_MODE_COUNT; m++) {
+		assert_true(s->care.modes[m]);
+		for (int lv = -1; lv <= SCHEME_MAX_LEVEL + 1; lv++)
+			assert_int_equal(scheme_entitlement(s, (enum care_mode)m, lv) != NULL, lv >= 3 && lv <= 5);
+	}
+	assert_null(scheme_entitlement(s, CARE_MODE_COUNT, 3));
+	e = scheme_entitlement(s, CARE_FAMILY, 4);
+	assert_int_equal(e->min_visits_per_week, 2);
+	assert_int_equal(e->max_visits_per_week, 0); /* not given: no maximum */
+	assert_int_equal(e->max_minutes_per_week, 0);
+	assert_int_equal(e->monthly_fen, 78000);
+	assert_int_equal(e->family_monthly_fen, 50000);
+	assert_int_equal(e->fund_share_pct, 100); /* the default */
+	assert_true(e->family_caregiver_required);
+	e = scheme_entitlement(s, CARE_INSTITUTION, 5);
+	assert_int_equal(e->min_visits_per_week, 0);
+	assert_int_equal(e->monthly_fen, 140000);
+	assert_false(e->family_caregiver_required);
+	scheme_free(s);
+
+	/* the other choice and switch rule */
+	doc = care_with("care", "choice", json_string("street"));
+	json_object_set_new(at(doc, "care"), "switch_effective", json_string("immediate"));
+	assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+	json_decref(doc);
+	assert_int_equal(s->care.choice, SCHEME_CHOICE_STREET);
+	assert_int_equal(s->care.switch_effective, SCHEME_SWITCH_IMMEDIATE);
+	scheme_free(s);
+
+	/* boundaries that load: minutes 5 and 480, min visits = max visits, max minutes = min visits x min minutes,
+	 * fund share 1 and 100, money 0 where not needed */
+	expect_ok(care_with("care.catalogue.categories[0].items[0]", "minutes", json_integer(5)));
+	expect_ok(care_with("care.catalogue.categories[0].items[0]", "minutes", json_integer(480)));
+	expect_ok(care_with("care.entitlements[0]", "min_visits_per_week", json_integer(7)));
+	expect_ok(care_with("care.entitlements[0]", "max_minutes_per_week", json_integer(180)));
+	expect_ok(care_with("care.entitlements[0]", "fund_share_pct", json_integer(1)));
+	expect_ok(care_with("care.entitlements[0]", "fund_share_pct", json_integer(100)));
+	expect_ok(care_with("care.entitlements[2]", "family_monthly_fen", json_integer(0)));
+	expect_ok(care_with("care", "note", NULL));
+	/* without family care no training hours are needed */
+	doc = care_with("care", "family_training_hours", NULL);
+	json_array_remove(at(doc, "care.entitlements"), 1);
+	expect_ok(doc);
+}
+
+static void test_care_catalogue_problems(void **state)
+{
+	const char *item0 = "care.catalogue.categories[0].items[0]";
+	json_t *doc;
+
+	expect_one(care_with("care", "colour", json_string("red")), "$.care.colour", "unknown field");
+	expect_one(care_with("care", "choice", json_string("city")), "$.care.choice",
+		   "must be 'region' (one provider per service region) or 'street' (a choice among the providers "
+		   "serving the street)");
+	expect_one(care_with("care", "choice", NULL), "$.care.choice", "required string is missing");
+	expect_one(care_with("care", "switch_effective", json_string("tomorrow")), "$.care.switch_effective",
+		   "must be 'next_month' or 'immediate'");
+	expect_one(care_with("care", "family_training_hours", json_integer(-1)), "$.care.family_training_hours",
+		   "must be between 0 and 1000 (is -1)");
+	expect_one(care_with("care", "catalogue", NULL), "$.care.catalogue", "required object is missing");
+	expect_one(care_with("care", "catalogue", json_array()), "$.care.catalogue", "must be an object");
+	expect_one(care_with("care.catalogue", "categories", json_array()), "$.care.catalogue.categories",
+		   "must be an array of 1 to 32 categories");
+	expect_one(care_with("care.catalogue", "version", json_integer(1)), "$.care.catalogue.version",
+		   "unknown field");
+	/* codes: unique categories, items unique across categories, letters and digits */
+	expect_one(care_with("care.catalogue.categories[1]", "code", json_string("QJ")),
+		   "$.care.catalogue.categories[1].code", "category code 'QJ' is used twice");
+	expect_one(care_with("care.catalogue.categories[1].items[0]", "code", json_string("QJ01")),
+		   "$.care.catalogue.categories[1].items[0].code", "item code 'QJ01' is used twice");
+	expect_one(care_with("care.catalogue.categories[0].items[1]", "code", json_string("QJ01")),
+		   "$.care.catalogue.categories[0].items[1].code", "item code 'QJ01' is used twice");
+	expect_one(care_with(item0, "code", json_string("QJ 01")), "$.care.catalogue.categories[0].items[0].code",
+		   "use letters, digits, '-' and '_' only");
+	expect_one(care_with("care.catalogue.categories[0]", "code", json_string("清洁")),
+		   "$.care.catalogue.categories[0].code", "use letters, digits, '-' and '_' only");
+	expect_one(care_with(item0, "code", json_string("QJ0123456789ABCD")),
+		   "$.care.catalogue.categories[0].items[0].code", "too long (at most 15 bytes)");
+	expect_one(care_with(item0, "name", NULL), "$.care.catalogue.categories[0].items[0].name",
+		   "required string is missing");
+	expect_one(care_with("care.catalogue.categories[1]", "items", json_array()),
+		   "$.care.catalogue.categories[1].items", "must be a non-empty array of items");
+	expect_one(care_with("care.catalogue.categories[1]", "colour", json_string("red")),
+		   "$.care.catalogue.categories[1].colour", "unknown field");
+	expect_one(care_with(item0, "price", json_integer(10)), "$.care.catalogue.categories[0].items[0].price",
+		   "unknown field");
+	/* class, minutes, performers */
+	expect_one(care_with(item0, "class", json_string("social")), "$.care.catalogue.categories[0].items[0].class",
+		   "must be 'living' (生活照护) or 'medical' (医疗护理)");
+	expect_one(care_with(item0, "class", NULL), "$.care.catalogue.categories[0].items[0].class",
+		   "required string is missing");
+	expect_one(care_with(item0, "minutes", json_integer(4)), "$.care.catalogue.categories[0].items[0].minutes",
+		   "must be between 5 and 480 (is 4)");
+	expect_one(care_with(item0, "minutes", json_integer(481)), "$.care.catalogue.categories[0].items[0].minutes",
+		   "must be between 5 and 480 (is 481)");
+	expect_one(care_with(item0, "minutes", NULL), "$.care.catalogue.categories[0].items[0].minutes",
+		   "required integer is missing");
+	expect_one(care_with(item0, "performers", json_array()), "$.care.catalogue.categories[0].items[0].performers",
+		   "must be a non-empty array of 'caregiver', 'nurse', 'family'");
+	expect_one(care_with(item0, "performers", json_string("nurse")),
+		   "$.care.catalogue.categories[0].items[0].performers",
+		   "must be a non-empty array of 'caregiver', 'nurse', 'family'");
+	expect_one(care_with(item0, "performers", load("[\"nurse\",\"doctor\"]")),
+		   "$.care.catalogue.categories[0].items[0].performers[1]", "must be 'caregiver', 'nurse' or 'family'");
+	expect_one(care_with(item0, "performers", load("[\"nurse\",\"nurse\"]")),
+		   "$.care.catalogue.categories[0].items[0].performers[1]", "'nurse' is listed twice");
+	expect_one(care_with("care.catalogue.categories[0]", "items", load("[\"QJ01\"]")),
+		   "$.care.catalogue.categories[0].items[0]",
+		   "must be an object {code, name, class, minutes, performers}");
+	/* more than 200 items in all */
+	doc = care_with(NULL, NULL, NULL);
+	for (int i = 0; i < 198; i++) {
+		char code[16];
+		snprintf(code, sizeof code, "X%03d", i);
+		json_array_append_new(at(doc, "care.catalogue.categories[1].items"),
+				      json_pack("{s:s, s:s, s:s, s:i, s:[s]}", "code", code, "name", "x", "class",
+						"living", "minutes", 10, "performers", "caregiver"));
+	}
+	expect_one(doc, "$.care.catalogue.categories", "at most 200 items in all (has 201)");
+}
+
+static void test_care_entitlement_problems(void **state)
+{
+	const char *e0 = "care.entitlements[0]", *e1 = "care.entitlements[1]", *e2 = "care.entitlements[2]";
+	json_t *doc;
+
+	expect_one(care_with("care", "entitlements", json_array()), "$.care.entitlements",
+		   "must be a non-empty array of entitlements");
+	expect_one(care_with("care", "entitlements", NULL), "$.care.entitlements",
+		   "must be a non-empty array of entitlements");
+	doc = care_with(NULL, NULL, NULL);
+	json_array_set_new(at(doc, "care.entitlements"), 0, json_string("home"));
+	expect_one(doc, "$.care.entitlements[0]", "must be an object {mode, levels, ...}");
+	expect_one(care_with(e0, "price", json_integer(1)), "$.care.entitlements[0].price", "unknown field");
+	expect_one(care_with(e0, "mode", json_string("daycare")), "$.care.entitlements[0].mode",
+		   "must be 'home', 'family' or 'institution'");
+	expect_one(care_with(e0, "mode", NULL), "$.care.entitlements[0].mode", "required string is missing");
+	/* levels: in $.levels, qualifying, each (mode, level) once */
+	expect_one(care_with(e0, "levels", load("[2,3,4,5]")), "$.care.entitlements[0].levels[0]",
+		   "level 2 does not qualify for benefits ($.levels)");
+	expect_one(care_with(e0, "levels", load("[3,4,5,6]")), "$.care.entitlements[0].levels[3]",
+		   "no level 6 in $.levels");
+	expect_one(care_with(e0, "levels", load("[3,4,5,100]")), "$.care.entitlements[0].levels[3]",
+		   "must be a level number");
+	expect_one(care_with(e0, "levels", load("[\"3\",4,5]")), "$.care.entitlements[0].levels[0]",
+		   "must be a level number");
+	expect_one(care_with(e0, "levels", json_array()), "$.care.entitlements[0].levels",
+		   "must be a non-empty array of levels");
+	expect_one(care_with(e0, "levels", json_integer(3)), "$.care.entitlements[0].levels",
+		   "must be a non-empty array of levels");
+	expect_one(care_with(e0, "levels", load("[3,3,4,5]")), "$.care.entitlements[0].levels",
+		   "level 3 already has an entitlement in mode home");
+	doc = care_with(NULL, NULL, NULL);
+	json_array_append_new(at(doc, "care.entitlements"),
+			      json_pack("{s:s, s:[i], s:i}", "mode", "institution", "levels", 4, "monthly_fen", 1));
+	expect_one(doc, "$.care.entitlements[3].levels", "level 4 already has an entitlement in mode institution");
+	/* every qualifying level has something */
+	doc = care_with(e0, "levels", load("[3,4]"));
+	json_array_remove(at(doc, "care.entitlements"), 2);
+	json_array_remove(at(doc, "care.entitlements"), 1);
+	expect_one(doc, "$.care.entitlements", "qualifying level 5 has no entitlement in any mode");
+	/* limits: ranges, min <= max, the minimum must fit under the weekly maximum */
+	expect_one(care_with(e0, "max_visits_per_week", json_integer(22)),
+		   "$.care.entitlements[0].max_visits_per_week", "must be between 0 and 21 (is 22)");
+	expect_one(care_with(e0, "min_minutes_per_visit", json_integer(481)),
+		   "$.care.entitlements[0].min_minutes_per_visit", "must be between 0 and 480 (is 481)");
+	expect_one(care_with(e0, "max_minutes_per_week", json_integer(10081)),
+		   "$.care.entitlements[0].max_minutes_per_week", "must be between 0 and 10080 (is 10081)");
+	{
+		static const struct expected want[] = {
+			{"$.care.entitlements[0].min_visits_per_week", "is above max_visits_per_week (8 > 7)"},
+			{"$.care.entitlements[0].max_minutes_per_week", "is below the minimum of 8 visits x 60 minutes"},
+		};
+		expect_all(care_with(e0, "min_visits_per_week", json_integer(8)), want, 2);
+	}
+	expect_one(care_with(e0, "max_minutes_per_week", json_integer(179)),
+		   "$.care.entitlements[0].max_minutes_per_week", "is below the minimum of 3 visits x 60 minutes");
+	/* with no visit minimum a plan still has one visit */
+	doc = care_with(e0, "min_visits_per_week", NULL);
+	json_object_set_new(at(doc, e0), "max_minutes_per_week", json_integer(59));
+	expect_one(doc, "$.care.entitlements[0].max_minutes_per_week",
+		   "is below the minimum of 1 visits x 60 minutes");
+	/* money: integer fen >= 0, exactly one way of paying, fund share 1-100 */
+	expect_one(care_with(e0, "fund_share_pct", json_integer(0)), "$.care.entitlements[0].fund_share_pct",
+		   "must be between 1 and 100 (is 0)");
+	expect_one(care_with(e0, "fund_share_pct", json_integer(101)), "$.care.entitlements[0].fund_share_pct",
+		   "must be between 1 and 100 (is 101)");
+	expect_one(care_with(e0, "visit_price_fen", json_integer(6500)), "$.care.entitlements[0]",
+		   "give exactly one of monthly_fen (a monthly lump sum) and visit_price_fen (a price per visit-hour)");
+	expect_one(care_with(e0, "monthly_fen", NULL), "$.care.entitlements[0]",
+		   "give exactly one of monthly_fen (a monthly lump sum) and visit_price_fen (a price per visit-hour)");
+	{
+		static const struct expected neg[] = {
+			{"$.care.entitlements[0].monthly_fen", "must be between 0 and 100000000 (is -1)"},
+			{"$.care.entitlements[0]", "give exactly one of monthly_fen (a monthly lump sum) and "
+						   "visit_price_fen (a price per visit-hour)"},
+		};
+		static const struct expected real[] = {
+			{"$.care.entitlements[0].monthly_fen", "must be an integer"},
+			{"$.care.entitlements[0]", "give exactly one of monthly_fen (a monthly lump sum) and "
+						   "visit_price_fen (a price per visit-hour)"},
+		};
+		expect_all(care_with(e0, "monthly_fen", json_integer(-1)), neg, 2);
+		expect_all(care_with(e0, "monthly_fen", json_real(1280.0)), real, 2);
+	}
+	{
+		/* a price per visit-hour instead of the lump sum loads */
+		doc = care_with(e0, "monthly_fen", NULL);
+		json_object_set_new(at(doc, e0), "visit_price_fen", json_integer(6500));
+		json_object_set_new(at(doc, e0), "fund_share_pct", json_integer(90));
+		expect_ok(doc);
+	}
+	/* family care: the relative required and paid; nobody else's */
+	expect_one(care_with(e1, "family_caregiver_required", NULL), "$.care.entitlements[1].family_caregiver_required",
+		   "must be true for family care");
+	expect_one(care_with(e1, "family_caregiver_required", json_false()),
+		   "$.care.entitlements[1].family_caregiver_required", "must be true for family care");
+	{
+		static const struct expected want[] = {
+			{"$.care.entitlements[1].family_caregiver_required", "must be true or false"},
+			{"$.care.entitlements[1].family_caregiver_required", "must be true for family care"},
+		};
+		expect_all(care_with(e1, "family_caregiver_required", json_string("yes")), want, 2);
+	}
+	expect_one(care_with(e1, "family_monthly_fen", NULL), "$.care.entitlements[1].family_monthly_fen",
+		   "family care needs the relative's allowance (above 0)");
+	expect_one(care_with(e1, "family_monthly_fen", json_integer(0)), "$.care.entitlements[1].family_monthly_fen",
+		   "family care needs the relative's allowance (above 0)");
+	expect_one(care_with(e0, "family_monthly_fen", json_integer(50000)), "$.care.entitlements[0].family_monthly_fen",
+		   "only family care pays a relative's allowance");
+	expect_one(care_with(e2, "family_caregiver_required", json_true()),
+		   "$.care.entitlements[2].family_caregiver_required", "only family care requires a family caregiver");
+	expect_one(care_with("care", "family_training_hours", NULL), "$.care.family_training_hours",
+		   "required (above 0) when family care is offered");
+	/* institutional care has no visits */
+	expect_one(care_with(e2, "min_visits_per_week", json_integer(1)), "$.care.entitlements[2]",
+		   "institutional care has no visits: leave out min_visits_per_week, max_visits_per_week and "
+		   "min_minutes_per_visit");
+	expect_one(care_with(e2, "min_minutes_per_visit", json_integer(60)), "$.care.entitlements[2]",
+		   "institutional care has no visits: leave out min_visits_per_week, max_visits_per_week and "
+		   "min_minutes_per_visit");
+	/* a weekly maximum of minutes is allowed for institutional care (items delivered in the home) */
+	expect_ok(care_with(e2, "max_minutes_per_week", json_integer(600)));
+}
+
+static void test_zhoushan_care(void **state)
+{
+	static struct scheme_diag d;
+	static const char *const cat_codes[6] = {"QJ", "YY", "PX", "YD", "SM", "YZ"};
+	static const char *const cat_names[6] = {"清洁卫生", "营养摄取", "排泄护理", "移动舒适和安全护理",
+						 "生命体征观察与护理", "用药指导"};
+	static const int cat_items[6] = {9, 6, 7, 8, 6, 5}; /* 41 */
+	struct scheme *s = NULL;
+	const struct scheme_entitlement *e;
+	const struct scheme_service_item *it;
+
+	assert_int_equal(scheme_load_file(LTCI_SOURCE_DIR "/schemes/zhoushan.json", &s, &d), 0);
+	assert_true(s->care.defined);
+	assert_int_equal(s->care.choice, SCHEME_CHOICE_REGION);
+	assert_int_equal(s->care.switch_effective, SCHEME_SWITCH_NEXT_MONTH);
+	assert_int_equal(s->care.family_training_hours, 40);
+	assert_int_equal(s->care.n_categories, 6);
+	assert_int_equal(s->care.n_items, 41);
+	for (int c = 0, i = 0; c < 6; c++) {
+		assert_string_equal(s->care.categories[c].code, cat_codes[c]);
+		assert_string_equal(s->care.categories[c].name, cat_names[c]);
+		for (int k = 0; k < cat_items[c]; k++, i++) {
+			char code[16];
+			snprintf(code, sizeof code, "%s%02d", cat_codes[c], k + 1);
+			assert_string_equal(s->care.items[i].code, code);
+			assert_string_equal(s->care.items[i].category, cat_codes[c]);
+		}
+	}
+	/* the items the seed names */
+	it = scheme_service_item(s, "QJ03");
+	assert_string_equal(it->name, "温水擦浴");
+	assert_int_equal(it->medical, 0);
+	assert_int_equal(it->minutes, 40);
+	assert_int_equal(it->performers, SCHEME_PERFORMER_CAREGIVER | SCHEME_PERFORMER_FAMILY);
+	assert_string_equal(scheme_service_item(s, "PX02")->name, "失禁护理");
+	assert_string_equal(scheme_service_item(s, "YD05")->name, "关节活动练习");
+	assert_int_equal(scheme_service_item(s, "SM02")->medical, 1);
+	assert_null(scheme_service_item(s, "YZ06"));
+	/* every provider-visit mode has items the provider's staff can do: each item has a caregiver or a nurse */
+	for (int i = 0; i < s->care.n_items; i++)
+		assert_true(s->care.items[i].performers & (SCHEME_PERFORMER_CAREGIVER | SCHEME_PERFORMER_NURSE));
+	/* modes and levels: all three modes for levels 3-5, nothing below */
+	for (int m = 0; m < CARE_MODE_COUNT; m++) {
+		assert_true(s->care.modes[m]);
+		for (int lv = 0; lv <= 5; lv++)
+			assert_int_equal(s->care.entitled[m][lv], lv >= 3);
+	}
+	e = scheme_entitlement(s, CARE_HOME, 3);
+	assert_int_equal(e->min_visits_per_week, 3);
+	assert_int_equal(e->min_minutes_per_visit, 60);
+	assert_int_equal(e->max_visits_per_week, 7);
+	assert_int_equal(e->max_minutes_per_week, 420);
+	assert_int_equal(e->monthly_fen, 128000);
+	assert_int_equal(e->fund_share_pct, 100);
+	assert_int_equal(e->visit_price_fen, 0);
+	e = scheme_entitlement(s, CARE_FAMILY, 5);
+	assert_int_equal(e->min_visits_per_week, 2);
+	assert_int_equal(e->min_minutes_per_visit, 60);
+	assert_int_equal(e->monthly_fen, 78000);
+	assert_int_equal(e->family_monthly_fen, 50000);
+	assert_int_equal(e->monthly_fen + e->family_monthly_fen, 128000); /* 780 + 500 = the home benefit */
+	assert_true(e->family_caregiver_required);
+	e = scheme_entitlement(s, CARE_INSTITUTION, 4);
+	assert_int_equal(e->monthly_fen, 140000);
+	assert_int_equal(e->min_visits_per_week, 0);
+	assert_int_equal(e->max_minutes_per_week, 0);
+	scheme_free(s);
+}
+
+static void test_shanghai_care(void **state)
+{
+	static struct scheme_diag d;
+	/* per grade 0-6: weekly visits of an hour at home, the institutional monthly fee (placeholder to verify) */
+	static const int visits[7] = {0, 0, 3, 3, 5, 7, 7};
+	static const int64_t inst[7] = {0, 0, 120000, 120000, 150000, 180000, 180000};
+	struct scheme *s = NULL;
+	int living = 0, medical = 0;
+
+	assert_int_equal(scheme_load_file(LTCI_SOURCE_DIR "/schemes/shanghai.json", &s, &d), 0);
+	assert_true(s->care.defined);
+	assert_int_equal(s->care.choice, SCHEME_CHOICE_STREET);
+	assert_int_equal(s->care.switch_effective, SCHEME_SWITCH_NEXT_MONTH);
+	assert_int_equal(s->care.n_items, 42);
+	assert_int_equal(s->care.n_categories, 2);
+	assert_string_equal(s->care.categories[0].name, "基本生活照料");
+	assert_string_equal(s->care.categories[1].name, "常用临床护理");
+	for (int i = 0; i < s->care.n_items; i++) {
+		living += s->care.items[i].medical == 0;
+		medical += s->care.items[i].medical == 1;
+		assert_false(s->care.items[i].performers & SCHEME_PERFORMER_FAMILY);
+	}
+	assert_int_equal(living, 27);
+	assert_int_equal(medical, 15);
+	assert_true(s->care.modes[CARE_HOME]);
+	assert_false(s->care.modes[CARE_FAMILY]);
+	assert_true(s->care.modes[CARE_INSTITUTION]);
+	for (int lv = 0; lv <= 6; lv++) {
+		const struct scheme_entitlement *h = scheme_entitlement(s, CARE_HOME, lv);
+		const struct scheme_entitlement *in = scheme_entitlement(s, CARE_INSTITUTION, lv);
+		assert_null(scheme_entitlement(s, CARE_FAMILY, lv));
+		if (lv < 2) {
+			assert_null(h);
+			assert_null(in);
+			continue;
+		}
+		assert_int_equal(h->min_visits_per_week, visits[lv]);
+		assert_int_equal(h->max_visits_per_week, visits[lv]);
+		assert_int_equal(h->min_minutes_per_visit, 60);
+		assert_int_equal(h->max_minutes_per_week, visits[lv] * 60);
+		assert_int_equal(h->visit_price_fen, 6500);
+		assert_int_equal(h->fund_share_pct, 90);
+		assert_int_equal(h->monthly_fen, 0);
+		assert_int_equal(in->monthly_fen, inst[lv]);
+		assert_int_equal(in->fund_share_pct, 85);
+	}
+	scheme_free(s);
+}
+
+static void test_care_json(void **state)
+{
+	static struct scheme_diag d;
+	struct scheme *s = NULL;
+	json_t *j, *modes, *m, *e, *cats, *items, *it;
+
+	assert_int_equal(scheme_load_file(LTCI_SOURCE_DIR "/schemes/zhoushan.json", &s, &d), 0);
+	j = scheme_care_json(s);
+	assert_true(json_is_true(json_object_get(j, "defined")));
+	assert_string_equal(json_string_value(json_object_get(j, "choice")), "region");
+	assert_string_equal(json_string_value(json_object_get(j, "switch_effective")), "next_month");
+	assert_int_equal(json_integer_value(json_object_get(j, "family_training_hours")), 40);
+	assert_int_equal(json_integer_value(json_object_get(j, "n_items")), 41);
+	assert_true(json_is_string(json_object_get(j, "note")));
+	assert_true(json_is_string(json_object_get(j, "catalogue_note")));
+	modes = json_object_get(j, "modes");
+	assert_int_equal(json_array_size(modes), 3);
+	m = json_array_get(modes, 1);
+	assert_string_equal(json_string_value(json_object_get(m, "mode")), "family");
+	assert_string_equal(json_string_value(json_object_get(m, "label")), "亲情护理");
+	assert_int_equal(json_array_size(json_object_get(m, "entitlements")), 3);
+	e = json_array_get(json_object_get(m, "entitlements"), 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "level")), 3);
+	assert_string_equal(json_string_value(json_object_get(e, "level_name")), "重度失能Ⅰ级");
+	assert_string_equal(json_string_value(json_object_get(e, "mode")), "family");
+	assert_int_equal(json_integer_value(json_object_get(e, "monthly_fen")), 78000);
+	assert_int_equal(json_integer_value(json_object_get(e, "family_monthly_fen")), 50000);
+	assert_int_equal(json_integer_value(json_object_get(e, "min_visits_per_week")), 2);
+	assert_true(json_is_true(json_object_get(e, "family_caregiver_required")));
+	cats = json_object_get(j, "categories");
+	assert_int_equal(json_array_size(cats), 6);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(cats, 3), "name")), "移动舒适和安全护理");
+	items = json_object_get(json_array_get(cats, 0), "items");
+	assert_int_equal(json_array_size(items), 9);
+	it = json_array_get(items, 2);
+	assert_string_equal(json_string_value(json_object_get(it, "code")), "QJ03");
+	assert_string_equal(json_string_value(json_object_get(it, "class")), "living");
+	assert_false(json_is_true(json_object_get(it, "medical")));
+	assert_int_equal(json_integer_value(json_object_get(it, "minutes")), 40);
+	assert_int_equal(json_array_size(json_object_get(it, "performers")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "performers"), 0)), "caregiver");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "performers"), 1)), "family");
+	json_decref(j);
+	/* not entitled: null */
+	j = scheme_entitlement_json(s, CARE_HOME, 2);
+	assert_true(json_is_null(j));
+	json_decref(j);
+	scheme_free(s);
+
+	/* Shanghai offers two modes */
+	assert_int_equal(scheme_load_file(LTCI_SOURCE_DIR "/schemes/shanghai.json", &s, &d), 0);
+	j = scheme_care_json(s);
+	modes = json_object_get(j, "modes");
+	assert_int_equal(json_array_size(modes), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(modes, 1), "mode")), "institution");
+	assert_int_equal(json_array_size(json_object_get(json_array_get(modes, 0), "entitlements")), 5);
+	assert_string_equal(json_string_value(json_object_get(j, "choice")), "street");
+	json_decref(j);
+	scheme_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1162,6 +1705,14 @@ int main(void)
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_problem_list_is_capped),
 		cmocka_unit_test(test_load_file_errors),
+		cmocka_unit_test(test_care_optional),
+		cmocka_unit_test(test_care_names),
+		cmocka_unit_test(test_care_base),
+		cmocka_unit_test(test_care_catalogue_problems),
+		cmocka_unit_test(test_care_entitlement_problems),
+		cmocka_unit_test(test_zhoushan_care),
+		cmocka_unit_test(test_shanghai_care),
+		cmocka_unit_test(test_care_json),
 	};
 
 	return cmocka_run_group_tests_name("scheme", tests, NULL, NULL);

@@ -125,7 +125,8 @@ export function upload(path, params, file, opts = {}) {
 
 export const api = {
   get: (path, params, opts) => request('GET', path, { ...opts, params }),
-  post: (path, body, opts) => request('POST', path, { ...opts, body: body ?? {} }),
+  // Without a body argument nothing is sent: routes that take no input refuse any body.
+  post: (path, body, opts) => request('POST', path, { ...opts, body: body === undefined ? undefined : body ?? {} }),
   put: (path, body, opts) => request('PUT', path, { ...opts, body: body ?? {} }),
   patch: (path, body, opts) => request('PATCH', path, { ...opts, body: body ?? {} }),
   del: (path, opts) => request('DELETE', path, opts)

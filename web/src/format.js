@@ -48,6 +48,23 @@ export const ACTION_LABELS = {
   'person.hospital_stay': '登记住院',
   'contributions.run': '核定年度筹资',
   'import.upload': '批量导入',
+  'application.submit': '提交评估申请',
+  'application.read': '查看评估申请',
+  'application.material': '上传申请材料',
+  'application.material.read': '下载申请材料',
+  'application.prescreen': '初筛（受理/不予受理）',
+  'application.withdraw': '撤回申请',
+  'application.assign': '抽取评估人员（派单）',
+  'assessment.submit': '提交现场评估',
+  'review.decide': '评估委员会审核',
+  'conclusion.confirm': '专家确认',
+  'conclusion.publish': '评估结论公示',
+  'application.certify': '认定失能等级',
+  'assessor.create': '新增评估人员',
+  'assessor.update': '修改评估人员',
+  'followup.draw': '抽取回访对象',
+  'followup.record': '记录回访结果',
+  'shared.read': '部门读取认定结果',
   'http.request': '接口访问'
 }
 
@@ -67,7 +84,12 @@ export const TARGET_LABELS = {
   session: '会话',
   person: '参保人',
   import: '导入任务',
-  contribution_year: '筹资年度'
+  contribution_year: '筹资年度',
+  application: '评估申请',
+  assessor: '评估人员',
+  certification: '评估结论',
+  followup: '回访记录',
+  followup_sample: '回访抽样'
 }
 
 export const ACTOR_KIND_LABELS = { user: '用户', token: '接口令牌', system: '系统', anonymous: '匿名' }

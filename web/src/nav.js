@@ -5,7 +5,8 @@ import { can } from './session.js'
 
 export const APP_TITLE = '长期护理保险经办管理平台'
 
-// Pages of the layout, in menu order; pages with menu: false (details) are reached from other pages.
+// Pages of the layout, in menu order; pages with menu: false (details) are reached from other pages
+// (meta.active names the menu item they belong to when it is not the first part of their path).
 export const pages = [
   { path: '', name: 'home', component: () => import('./views/HomeView.vue'),
     meta: { title: '工作台', icon: 'House', menu: true } },
@@ -13,6 +14,23 @@ export const pages = [
     meta: { title: '参保人员', icon: 'Avatar', menu: true, api: 'GET /api/v1/persons' } },
   { path: 'persons/:id(\\d+)', name: 'person', component: () => import('./views/PersonDetailView.vue'),
     props: true, meta: { title: '参保人详情', menu: false, api: 'GET /api/v1/persons/:id' } },
+  { path: 'applications', name: 'applications', component: () => import('./views/ApplicationsView.vue'),
+    meta: { title: '评估申请', icon: 'Tickets', menu: true, api: 'POST /api/v1/applications' } },
+  { path: 'applications/:id(\\d+)', name: 'application', component: () => import('./views/ApplicationDetailView.vue'),
+    props: true, meta: { title: '申请详情', menu: false, api: 'GET /api/v1/applications/:id' } },
+  { path: 'tasks', name: 'tasks', component: () => import('./views/AssessTasksView.vue'),
+    meta: { title: '评估任务', icon: 'EditPen', menu: true, api: 'POST /api/v1/applications/:id/assessment' } },
+  { path: 'assess/:id(\\d+)', name: 'assess', component: () => import('./views/AssessFormView.vue'),
+    props: true, meta: { title: '现场评估', menu: false, active: '/tasks', api: 'POST /api/v1/applications/:id/assessment' } },
+  { path: 'reviews', name: 'reviews', component: () => import('./views/ReviewQueueView.vue'), props: { mode: 'review' },
+    meta: { title: '委员会审核', icon: 'Stamp', menu: true, api: 'POST /api/v1/applications/:id/review' } },
+  { path: 'confirmations', name: 'confirmations', component: () => import('./views/ReviewQueueView.vue'),
+    props: { mode: 'confirm' },
+    meta: { title: '专家确认', icon: 'Select', menu: true, api: 'POST /api/v1/applications/:id/confirm' } },
+  { path: 'certifications', name: 'certifications', component: () => import('./views/CertificationsView.vue'),
+    meta: { title: '认定结果', icon: 'Medal', menu: true, api: 'GET /api/v1/certifications' } },
+  { path: 'assessment-stats', name: 'assessment-stats', component: () => import('./views/AssessStatsView.vue'),
+    meta: { title: '评估统计', icon: 'DataAnalysis', menu: true, api: 'GET /api/v1/assessment/stats' } },
   { path: 'imports', name: 'imports', component: () => import('./views/ImportsView.vue'),
     meta: { title: '批量导入', icon: 'Upload', menu: true, api: 'GET /api/v1/imports' } },
   { path: 'fund', name: 'fund', component: () => import('./views/FundView.vue'),

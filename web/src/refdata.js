@@ -1,11 +1,13 @@
-// Reference data shared by several pages (roles, providers, areas), fetched once per session
-// and cached; area lists are turned into trees client-side.
+// Reference data shared by several pages (roles, providers, areas, the assessment form and scheme),
+// fetched once per session and cached; area lists are turned into trees client-side.
 import { api } from './api.js'
 
 const cache = { roles: null, providers: null, areas: null }
+const forms = { form: null, scheme: null }
 
 export function clearRefData() {
   cache.roles = cache.providers = cache.areas = null
+  forms.form = forms.scheme = null
 }
 
 export async function loadRoles() {
@@ -49,4 +51,17 @@ export function scopeLevelsFor(role) {
   if (role === 'applicant') return ['region', 'district', 'street', 'neighbourhood']
   if (WIDE_ROLES.includes(role)) return ['region', 'district']
   return ['region', 'district', 'street']
+}
+
+// The assessment standard of the scheme in force (GET /assessment/form: items, score hints, grade
+// bands, combination table, self-assessment gate, quality thresholds, levels) and the scheme summary
+// (GET /scheme: periods), each fetched once per session.
+export async function loadAssessmentForm() {
+  if (!forms.form) forms.form = api.get('/assessment/form').catch((e) => { forms.form = null; throw e })
+  return forms.form
+}
+
+export async function loadScheme() {
+  if (!forms.scheme) forms.scheme = api.get('/scheme').catch((e) => { forms.scheme = null; throw e })
+  return forms.scheme
 }
