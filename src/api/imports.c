@@ -16,7 +16,7 @@ int api_imports_create(struct http_req *r)
 	int rc;
 
 	if (kind < 0)
-		return err_set(&r->err, ERR_INVALID, "kind", "导入类型应为persons、enrolments、deaths或hospital-stays");
+		return err_set(&r->err, ERR_INVALID, "kind", "导入类型应为persons、enrolments、deaths、hospital-stays或caregivers");
 	if (!filename || !*filename)
 		filename = "upload.csv";
 	if (strlen(filename) > 200)

@@ -119,8 +119,18 @@ int cli_assess(int argc, char **argv)
 				continue;
 			res = score_one(s, line, (size_t)n, &ok);
 			all_ok &= ok;
-			json_dumpf(res, stdout, JSON_COMPACT);
-			fputc('\n', stdout);
+			{
+				/* one write per result: json_dumpf writes piece by piece */
+				char out[4096];
+				size_t len = json_dumpb(res, out, sizeof out - 1, JSON_COMPACT);
+				if (len > 0 && len < sizeof out - 1) {
+					out[len++] = '\n';
+					fwrite(out, 1, len, stdout);
+				} else {
+					json_dumpf(res, stdout, JSON_COMPACT);
+					fputc('\n', stdout);
+				}
+			}
 			json_decref(res);
 		}
 	} else {

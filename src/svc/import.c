@@ -20,17 +20,21 @@
 #include "base/str.h"
 #include "scheme/scheme.h"
 #include "svc/audit.h"
+#include "svc/caregiver.h"
 #include "svc/person.h"
 
 #define BATCH_ROWS 50000
 
-static const char *const kind_names[IMPORT_KIND_COUNT] = {"persons", "enrolments", "deaths", "hospital_stays"};
-static const char *const kind_labels[IMPORT_KIND_COUNT] = {"参保人员", "参保登记", "死亡信息", "住院信息"};
+static const char *const kind_names[IMPORT_KIND_COUNT] = {"persons", "enrolments", "deaths", "hospital_stays",
+							  "caregivers"};
+static const char *const kind_labels[IMPORT_KIND_COUNT] = {"参保人员", "参保登记", "死亡信息", "住院信息", "护理员"};
 static const char *const kind_headers[IMPORT_KIND_COUNT] = {
 	"id_number,name,phone,address,area_code,lat,lon",
 	"id_number,category,flags,status,effective_from",
 	"id_number,death_date",
 	"id_number,admitted,discharged,hospital",
+	"id_number,name,phone,provider_code,employed_from,training_hours,certificate_kind,certificate_number,skill_level,"
+	"issued_on,expires_on",
 };
 
 int import_kind_parse(const char *name)
@@ -75,6 +79,11 @@ static const char *const death_cols[] = {"id_number", "death_date"};
 static const bool death_req[] = {true, true};
 static const char *const stay_cols[] = {"id_number", "admitted", "discharged", "hospital"};
 static const bool stay_req[] = {true, true, false, false};
+enum { G_ID = 0, G_NAME, G_PHONE, G_PROVIDER, G_FROM, G_HOURS, G_CKIND, G_CNUMBER, G_LEVEL, G_ISSUED, G_EXPIRES };
+static const char *const caregiver_cols[] = {"id_number", "name", "phone", "provider_code", "employed_from",
+					     "training_hours", "certificate_kind", "certificate_number", "skill_level",
+					     "issued_on", "expires_on"};
+static const bool caregiver_req[] = {true, true, false, true, false, false, false, false, false, false, false};
 
 /* ---- area codes ---- */
 
@@ -215,7 +224,7 @@ struct import {
 	struct db *db;
 	struct actor *a;
 	enum import_kind kind;
-	int idx[8];
+	int idx[12];
 	int ncols;
 	struct area_map areas;
 	struct batch batch;
@@ -651,12 +660,99 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ---- caregivers: a few thousand rows, each through the caregiver service (its checks, its transaction) ---- */
+
+static int caregiver_rows(struct import *im, struct csv_reader *csv, import_progress_fn progress, void *arg,
+			  struct err *e)
+{
+	char **f;
+	int n, got;
+	int64_t line, last_progress = 0;
+
+	while ((got = csv_next(csv, &f, &n, &line, e)) != 0) {
+		struct err re = {0};
+		const char *id = col(im, f, n, G_ID), *provider = col(im, f, n, G_PROVIDER);
+		int64_t pid = 0, existing = 0, hours = 0, level = 0;
+		json_t *in;
+		int rc;
+		im->r->rows++;
+		if (got != CSV_ROW) {
+			if (reject(im, line, "", e->msg, ""))
+				return ERR_IO;
+			continue;
+		}
+		rc = db_int(im->db, &pid, &re, "SELECT id FROM providers WHERE code = $1", DB_TEXT(provider));
+		if (rc == ERR_NOT_FOUND || (!rc && !pid))
+			rc = err_set(&re, ERR_INVALID, "provider_code", "机构编码%s不存在", provider);
+		/* already on this provider's staff: nothing to do (a re-import changes nothing) */
+		if (!rc)
+			rc = db_int(im->db, &existing, &re,
+				    "SELECT COUNT(*) FROM caregivers WHERE id_number = $1 AND provider_id = $2",
+				    DB_TEXT(id), DB_INT(pid));
+		if (!rc && existing) {
+			im->r->ok++;
+			continue;
+		}
+		if (!rc && *col(im, f, n, G_HOURS) && !str_to_i64(col(im, f, n, G_HOURS), &hours))
+			rc = err_set(&re, ERR_INVALID, "training_hours", "培训学时应为整数");
+		if (!rc && *col(im, f, n, G_LEVEL) && !str_to_i64(col(im, f, n, G_LEVEL), &level))
+			rc = err_set(&re, ERR_INVALID, "skill_level", "技能等级应为0-5的整数");
+		if (!rc) {
+			in = json_pack("{s:s, s:s, s:s, s:I, s:I}", "id_number", id, "name", col(im, f, n, G_NAME), "kind",
+				       "staff", "provider_id", (json_int_t)pid, "training_hours", (json_int_t)hours);
+			if (*col(im, f, n, G_PHONE))
+				json_object_set_new(in, "phone", json_string(col(im, f, n, G_PHONE)));
+			if (*col(im, f, n, G_FROM))
+				json_object_set_new(in, "employed_from", json_string(col(im, f, n, G_FROM)));
+			if (*col(im, f, n, G_CNUMBER))
+				json_object_set_new(in, "certificates",
+						    json_pack("[{s:s, s:s, s:I, s:s, s:s}]", "kind",
+							      *col(im, f, n, G_CKIND) ? col(im, f, n, G_CKIND) : "care_worker",
+							      "number", col(im, f, n, G_CNUMBER), "skill_level", (json_int_t)level,
+							      "issued_on", col(im, f, n, G_ISSUED), "expires_on",
+							      col(im, f, n, G_EXPIRES)));
+			/* the service audits each caregiver it registers; the import's own row follows at the end */
+			rc = caregiver_create(im->db, NULL, im->a, in, &existing, &re);
+			im->a->audited = false;
+			json_decref(in);
+		}
+		if (rc == ERR_UNAVAILABLE || rc == ERR_INTERNAL || rc == ERR_IO)
+			return err_set(e, rc, re.field[0] ? re.field : NULL, "%s", re.msg);
+		if (rc) {
+			char *raw = join_record(f, n);
+			char field[80];
+			/* certificate fields come back as certificates[0].x: name the CSV column instead */
+			if (str_starts(re.field, "certificates[0]."))
+				snprintf(field, sizeof field, "%s%s",
+					 !strcmp(re.field + 16, "kind") || !strcmp(re.field + 16, "number") ? "certificate_" : "",
+					 re.field + 16);
+			else
+				str_copy(field, re.field, sizeof field);
+			if (!strcmp(field, "provider_id"))
+				str_copy(field, "provider_code", sizeof field);
+			rc = reject(im, line, field, re.msg, raw);
+			free(raw);
+			if (rc)
+				return ERR_IO;
+			continue;
+		}
+		im->r->ok++;
+		if (progress && im->r->rows - last_progress >= 200) {
+			struct import_progress pr = {im->r->rows, im->r->ok, im->r->rejected, csv_position(csv), csv_size(csv)};
+			last_progress = im->r->rows;
+			progress(&pr, arg);
+		}
+	}
+	return 0;
+}
+
 int import_run(struct db *db, struct actor *a, enum import_kind kind, const char *path, const char *rejects_path,
 	       import_progress_fn progress, void *arg, struct import_result *r, struct err *e)
 {
-	static const char *const *cols[IMPORT_KIND_COUNT] = {person_cols, enrol_cols, death_cols, stay_cols};
-	static const bool *reqs[IMPORT_KIND_COUNT] = {person_req, enrol_req, death_req, stay_req};
-	static const int ncols[IMPORT_KIND_COUNT] = {7, 5, 2, 4};
+	static const char *const *cols[IMPORT_KIND_COUNT] = {person_cols, enrol_cols, death_cols, stay_cols,
+							       caregiver_cols};
+	static const bool *reqs[IMPORT_KIND_COUNT] = {person_req, enrol_req, death_req, stay_req, caregiver_req};
+	static const int ncols[IMPORT_KIND_COUNT] = {7, 5, 2, 4, 11};
 	struct import im;
 	struct csv_reader *csv = NULL;
 	struct import_progress pr;
@@ -704,6 +800,10 @@ int import_run(struct db *db, struct actor *a, enum import_kind kind, const char
 	im.has_coords = kind == IMPORT_PERSONS && im.idx[C_LAT] >= 0 && im.idx[C_LON] >= 0;
 	if (kind == IMPORT_PERSONS && (rc = area_map_load(db, a, &im.areas, e)))
 		goto out;
+	if (kind == IMPORT_CAREGIVERS) {
+		rc = caregiver_rows(&im, csv, progress, arg, e);
+		goto out;
+	}
 	snprintf(sql, sizeof sql, "DELETE FROM %s", stage_table[kind]);
 	rc = db_exec_script(db, stage_ddl[kind], e);
 	if (!rc)

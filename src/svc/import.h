@@ -12,7 +12,14 @@
 #include "db/db.h"
 #include "svc/role.h"
 
-enum import_kind { IMPORT_PERSONS = 0, IMPORT_ENROLMENTS, IMPORT_DEATHS, IMPORT_HOSPITAL_STAYS, IMPORT_KIND_COUNT };
+enum import_kind {
+	IMPORT_PERSONS = 0,
+	IMPORT_ENROLMENTS,
+	IMPORT_DEATHS,
+	IMPORT_HOSPITAL_STAYS,
+	IMPORT_CAREGIVERS, /* providers' caregivers with their certificate: row by row through the caregiver service */
+	IMPORT_KIND_COUNT
+};
 
 /* "persons", "enrolments", "deaths", "hospital-stays" (or "hospital_stays") -> kind; -1 if unknown. */
 int import_kind_parse(const char *name);

@@ -7,6 +7,7 @@ import time
 import unittest
 
 from harness import LtciTestCase, Server
+from test_assessment import MODERATE, SEVERE, Workflow
 from test_registry import make_id
 
 def today():
@@ -214,6 +215,37 @@ class TestCaregivers(Care):
         self.assertEqual(qual(t.isoformat()), "terminated")
         self.assertError(bureau.post("/api/v1/caregivers/%d/status" % cg["id"], {"status": "active", "reason": "复查"}), 409)
 
+    def test_csv_import(self):
+        ids = [make_id("33990519650505%03d" % n) for n in (1, 2, 3, 4)]
+        rows = ["id_number,name,phone,provider_code,employed_from,training_hours,certificate_kind,"
+                "certificate_number,skill_level,issued_on,expires_on",
+                ids[0] + ",鲁桂芳,13700001111,P0001,2025-03-01,80,care_worker,CSV0001,4,2024-01-01,2027-01-01",
+                ids[0] + ",鲁桂芳,13700001111,P0001,2025-03-01,80,care_worker,CSV0001,4,2024-01-01,2027-01-01",
+                ids[1][:-1] + "0" + ",坏号码,13700001111,P0001,,,,,,,",
+                ids[2] + ",无此机构,,P9999,,,,,,,",
+                ids[3] + ",证书日期,,P0005,,,care_worker,CSV0002,4,2025-01-01,2024-01-01"]
+        bureau = self.as_user("bureau")
+        if ids[1][-1] == "0":
+            rows[3] = ids[1][:-1] + "1,坏号码,13700001111,P0001,,,,,,,"
+        r = bureau.request("POST", "/api/v1/imports?kind=caregivers&filename=cg.csv",
+                           raw=("\n".join(rows) + "\n").encode("utf-8"), content_type="text/csv")
+        self.assertEqual(r.status, 202, r)
+        for _ in range(200):
+            job = bureau.get("/api/v1/imports/%d" % r.json["id"]).json
+            if job["status"] in ("done", "failed"):
+                break
+            time.sleep(0.05)
+        self.assertEqual((job["status"], job["total_rows"], job["ok_rows"], job["rejected_rows"]), ("done", 5, 2, 3), job)
+        text = bureau.get("/api/v1/imports/%d/rejects" % job["id"]).raw.decode("utf-8-sig")
+        fields = [line.split(",")[:2] for line in text.splitlines()[1:]]
+        self.assertEqual(fields, [["4", "id_number"], ["5", "provider_code"], ["6", "expires_on"]])
+        # one caregiver with its certificate and employment; a repeated row changed nothing
+        got = self.db.sql("SELECT c.name, p.code, m.from_date, q.number FROM caregivers c JOIN providers p ON"
+                          " p.id = c.provider_id JOIN caregiver_employments m ON m.caregiver_id = c.id JOIN"
+                          " caregiver_certificates q ON q.caregiver_id = c.id WHERE c.id_number = '%s'" % ids[0])
+        self.assertEqual(got, [["鲁桂芳", "P0001", "2025-03-01", "CSV0001"]])
+        self.assertEqual(self.one("SELECT COUNT(*) FROM caregivers WHERE id_number IN ('%s')" % "','".join(ids)), "1")
+
     def test_family_caregiver(self):
         person = self.reserved()
         nurse = self.as_user("nurse")
@@ -232,8 +264,16 @@ class TestCaregivers(Care):
         self.assertError(nurse.post("/api/v1/caregivers", dict(body, training_hours=40,
                                                                id_number=make_id("33990619750505018"))), 409,
                          field="person_id")
-        # a nurse of another street cannot register for this person; provider staff never see family caregivers
-        self.assertError(self.as_user("provider_admin").get("/api/v1/caregivers/%d" % r.json["id"]), 404)
+        family = r.json["id"]
+        # provider staff never see family caregivers
+        self.assertError(self.as_user("provider_admin").get("/api/v1/caregivers/%d" % family), 404)
+        # family care needs the family caregiver: 2 visits a week of 60 minutes from the provider besides
+        items = [dict(i, per_week=2) for i in HOME_ITEMS]
+        body = self.plan_body(person, self.provider("P0001"), mode="family", visits=2, items=items)
+        self.assertError(nurse.post("/api/v1/care-plans", body), 400, field="family_caregiver_id")
+        r = nurse.post("/api/v1/care-plans", dict(body, family_caregiver_id=family))
+        self.assertEqual((r.status, r.json["mode"], r.json["family_caregiver"]["id"]), (201, "family", family), r)
+        self.assertEqual(r.json["entitlement"]["entitlement"]["family_monthly_fen"], 50000)
 
     def test_workforce_statistics(self):
         st = self.as_user("bureau").get("/api/v1/caregivers/stats").json
@@ -408,6 +448,41 @@ class TestPlans(Care):
         c = self.as_user("caregiver").get("/api/v1/care/catalogue").json
         self.assertEqual((c["n_items"], c["choice"], len(c["categories"])), (41, "region", 6))
         self.assertEqual([m["mode"] for m in c["modes"]], ["home", "family", "institution"])
+
+
+class TestNewLevel(Care, Workflow):
+    """A new conclusion for a person with a plan: the same level carries the plan on; another ends it the day
+    before the new level applies."""
+
+    def conclude(self, person, items):
+        r = self.apply(person, type="change")
+        self.assertEqual(r.status, 201, r)
+        app = r.json["id"]
+        self.upload(app)
+        self.as_user("intake").post("/api/v1/applications/%d/prescreen" % app, {"decision": "accept"})
+        self.assess(app, self.visit(items=items))
+        if self.as_user("bureau").get("/api/v1/applications/%d" % app).json["status"] == "in_review":
+            self.as_user("committee").post("/api/v1/applications/%d/review" % app, {"decision": "uphold",
+                                                                                   "reason": "核实无误"})
+        self.confirm_by_two(app)
+        self.db.sql("UPDATE certifications SET published_until = '2000-01-01' WHERE application_id = %d" % app)
+        r = self.as_user("bureau").post("/api/v1/applications/%d/certify" % app)
+        self.assertEqual(r.status, 200, r)
+        return r.json["certification"]
+
+    def test_new_level(self):
+        # a level-5 person (SEVERE) in 望江街道 with a plan in force
+        rows = self.db.sql("SELECT cp.id, cp.person_id FROM care_plans cp JOIN certifications c ON c.id = cp.certification_id"
+                           " JOIN persons p ON p.id = cp.person_id JOIN areas a ON a.id = p.area_id"
+                           " WHERE cp.status = 'active' AND c.level = 5 AND a.code LIKE '339902001%' ORDER BY cp.id")
+        plan, person = int(rows[0][0]), int(rows[0][1])
+        cert = self.conclude(person, SEVERE)            # level 5 again
+        self.assertEqual(self.db.sql("SELECT status, ended_on, certification_id FROM care_plans WHERE id = %d" % plan),
+                         [["active", None, str(cert["id"])]])
+        cert = self.conclude(person, MODERATE)          # level 1: not entitled any more
+        day_before = (datetime.date.fromisoformat(cert["valid_from"]) - datetime.timedelta(days=1)).isoformat()
+        self.assertEqual(self.db.sql("SELECT ended_on, end_reason FROM care_plans WHERE id = %d" % plan),
+                         [[day_before, "new_level"]])
 
 
 if __name__ == "__main__":
