@@ -7,3 +7,4 @@ bench/http.sh "$build" sqlite
 bench/http.sh "$build" pgsql
 bench/import.sh "$build"
 bench/assess.sh "$build"
+bench/verify.sh "$build"

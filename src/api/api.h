@@ -124,4 +124,25 @@ int api_care_plans_end(struct http_req *r);
 int api_persons_provider_options(struct http_req *r);
 int api_users_persons(struct http_req *r);
 
+/* visits.c */
+int api_visits_rules(struct http_req *r);
+int api_plan_patterns_set(struct http_req *r);
+int api_plan_patterns_get(struct http_req *r);
+int api_visits_schedule(struct http_req *r);
+int api_visits_create(struct http_req *r);
+int api_visits_list(struct http_req *r);
+int api_visits_get(struct http_req *r);
+int api_visits_reassign(struct http_req *r);
+int api_visits_cancel(struct http_req *r);
+int api_visits_explain(struct http_req *r);
+int api_visits_decide(struct http_req *r);
+int api_visits_unlock(struct http_req *r);
+int api_visits_correct(struct http_req *r);
+int api_visits_checkin(struct http_req *r);
+int api_visits_checkout(struct http_req *r);
+int api_visits_audio(struct http_req *r);
+int api_visits_map(struct http_req *r);
+
+#include "api/api_feedback.h"
+
 #endif

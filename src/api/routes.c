@@ -39,6 +39,15 @@
 	 ROLE_BIT(ROLE_PROVIDER_ADMIN) | ROLE_BIT(ROLE_APPLICANT))
 #define OPTION_READERS                                                                                            \
 	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_APPLICANT))
+#define PROVIDER_ADMINS ROLE_BIT(ROLE_PROVIDER_ADMIN)
+#define SCHEDULERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_PROVIDER_ADMIN))
+#define CAREGIVER ROLE_BIT(ROLE_CAREGIVER)
+#define VISIT_READERS                                                                                             \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) |        \
+	 ROLE_BIT(ROLE_PROVIDER_ADMIN) | ROLE_BIT(ROLE_CAREGIVER) | ROLE_BIT(ROLE_APPLICANT))
+#define PATTERN_READERS                                                                                           \
+	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) |        \
+	 ROLE_BIT(ROLE_PROVIDER_ADMIN))
 #define STATS_READERS                                                                                             \
 	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COMMITTEE))
 
@@ -65,6 +74,10 @@ static const char *const q_qualification[] = {"date", "provider_id", NULL};
 static const char *const q_provider_id[] = {"provider_id", NULL};
 static const char *const q_plans[] = {"status", "person_id", "provider_id", "mode", "page", "page_size", NULL};
 static const char *const q_mode[] = {"mode", NULL};
+static const char *const q_visits[] = {"from", "to", "caregiver_id", "provider_id", "person_id", "plan_id", "status",
+				       "verify_state", "review_state", "mine", "page", "page_size", NULL};
+static const char *const q_seconds[] = {"seconds", NULL};
+static const char *const q_date[] = {"date", NULL};
 static const char *const q_audit[] = {"user_id", "username", "action", "target_type", "target_id", "outcome",
 				      "from", "to", "page", "page_size", NULL};
 
@@ -226,6 +239,38 @@ const struct route api_routes[] = {
 	 "参保人可选择的护理机构"},
 	{"PUT", "/api/v1/users/:id/persons", ADMIN, ROUTE_BODY, "user.persons", NULL, api_users_persons,
 	 "家属账号关联的参保人"},
+
+	{"GET", "/api/v1/visits/rules", ANYONE, 0, NULL, NULL, api_visits_rules, "上门服务核验规则"},
+	{"GET", "/api/v1/care-plans/:id/patterns", PATTERN_READERS, 0, NULL, NULL, api_plan_patterns_get,
+	 "护理计划的每周服务安排"},
+	{"PUT", "/api/v1/care-plans/:id/patterns", SCHEDULERS, ROUTE_BODY, "visit.patterns", NULL, api_plan_patterns_set,
+	 "设置每周服务安排"},
+	{"POST", "/api/v1/visits/schedule", SCHEDULERS, ROUTE_BODY, "visit.schedule", NULL, api_visits_schedule,
+	 "按每周安排生成排班"},
+	{"POST", "/api/v1/visits/checkin", CAREGIVER, ROUTE_BODY, "visit.checkin", NULL, api_visits_checkin,
+	 "护理员签到（可离线补传）"},
+	{"POST", "/api/v1/visits/checkout", CAREGIVER, ROUTE_BODY, "visit.checkout", NULL, api_visits_checkout,
+	 "护理员签退并核验"},
+	{"GET", "/api/v1/visits/map", FUND_READERS, 0, NULL, q_date, api_visits_map, "当日服务地图"},
+	{"GET", "/api/v1/visits", VISIT_READERS, 0, NULL, q_visits, api_visits_list, "服务记录"},
+	{"POST", "/api/v1/visits", SCHEDULERS, ROUTE_BODY, "visit.create", NULL, api_visits_create, "安排一次上门服务"},
+	{"GET", "/api/v1/visits/:id", VISIT_READERS, 0, NULL, NULL, api_visits_get, "服务记录详情"},
+	{"PATCH", "/api/v1/visits/:id", SCHEDULERS, ROUTE_BODY, "visit.correct", NULL, api_visits_correct,
+	 "更正服务记录（锁定前或解锁后）"},
+	{"POST", "/api/v1/visits/:id/reassign", SCHEDULERS, ROUTE_BODY, "visit.reassign", NULL, api_visits_reassign,
+	 "改派护理员"},
+	{"POST", "/api/v1/visits/:id/cancel", SCHEDULERS, ROUTE_BODY, "visit.cancel", NULL, api_visits_cancel,
+	 "取消排班"},
+	{"POST", "/api/v1/visits/:id/audio", CAREGIVER, ROUTE_UPLOAD | ROUTE_AUDIO, "visit.audio", q_seconds,
+	 api_visits_audio, "上传服务全程录音"},
+	{"POST", "/api/v1/visits/:id/explain", PROVIDER_ADMINS, ROUTE_BODY, "visit.explain", NULL, api_visits_explain,
+	 "机构说明异常"},
+	{"POST", "/api/v1/visits/:id/decision", BUREAU, ROUTE_BODY, "visit.decide", NULL, api_visits_decide,
+	 "经办审核异常"},
+	{"POST", "/api/v1/visits/:id/unlock", BUREAU, ROUTE_BODY, "visit.unlock", NULL, api_visits_unlock,
+	 "解锁已锁定的服务记录"},
+
+#include "api/routes_feedback.inc"
 
 	{"GET", "/api/v1/audit", AUDIT_READERS, 0, NULL, q_audit, api_audit_list, "审计日志查询"},
 	{"GET", "/api/v1/audit/verify", AUDIT_READERS, 0, NULL, NULL, api_audit_verify, "校验审计日志哈希链"},

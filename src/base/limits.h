@@ -109,10 +109,13 @@
 /* Milliseconds SQLite waits for a lock held by another connection before giving up with "busy". */
 #define LIMIT_SQLITE_BUSY_MS 10000
 
-/* SQLite page cache per connection (KiB, as text for the PRAGMA) and the memory-mapped window: 64 MiB of cache
- * holds the hot index pages of a million-person registry; 1 GiB of address space for mmap costs no memory. */
+/* SQLite page cache per connection (KiB, as text for the PRAGMA): 64 MiB holds the hot index pages of a
+ * million-person registry. Bulk work (imports, yearly runs, monthly verification) also maps up to 1 GiB of the file
+ * (db_bulk_mode); serving connections do not: with dozens of connections and a growing file, every connection
+ * re-maps on growth, and the munmap calls cost more than the reads they save (measured: check-ins 4,160/s mapped,
+ * 5,270/s unmapped, bench/checkin.sh). */
 #define LIMIT_SQLITE_CACHE_KIB "65536"
-#define LIMIT_SQLITE_MMAP_BYTES "1073741824"
+#define LIMIT_SQLITE_BULK_MMAP_BYTES "1073741824"
 
 /* Prepared statements cached per connection. */
 #define LIMIT_STMT_CACHE 256
@@ -189,5 +192,24 @@
 #define LIMIT_CAREGIVER_CERTIFICATES 20
 /* Providers offered to a beneficiary to choose from. */
 #define LIMIT_PROVIDER_OPTIONS 200
+
+/* ---- visits ---- */
+
+/* Days one scheduling request covers (a schedule is made a few weeks ahead). */
+#define LIMIT_SCHEDULE_DAYS 61
+/* A device clock ahead of the server by more than this is refused (phones keep network time within seconds). */
+#define LIMIT_CLOCK_SKEW_S 300
+/* An offline record older than this is refused: a phone is back in coverage within days, not weeks. */
+#define LIMIT_OFFLINE_DAYS 7
+/* Largest audio upload accepted at all (the scheme's audio_max_mb is the working limit): a two-hour visit recorded
+ * at 64 kbit/s is under 60 MB. */
+#define LIMIT_AUDIO_BYTES (100 * 1024 * 1024)
+/* Points on the map of a day's visits (a city's day; a larger one is filtered by provider first). */
+#define LIMIT_MAP_POINTS 20000
+/* Operations committed together by the group-commit writer: enough to absorb every waiting worker thread
+ * (LIMIT_MAX_THREADS) in one transaction, few enough that a batch stays short. */
+#define LIMIT_GROUP_COMMIT_OPS 256
+/* Item codes recorded on one visit. */
+#define LIMIT_VISIT_ITEMS 40
 
 #endif

@@ -98,9 +98,9 @@ int cli_demo(int argc, char **argv)
 	scheme_free(scheme);
 	printf("demo loaded: %d areas, %d providers, %d accounts, %d insured persons (%d enrolment records),"
 	       " contributions %lld.%02lld yuan, %d certified beneficiaries, %d cases in progress, %d caregivers,"
-	       " %d care plans\n\n",
+	       " %d care plans, %d visits\n\n",
 	       sum.areas, sum.providers, sum.users, sum.persons, sum.enrolments, (long long)(sum.contributions_fen / 100),
-	       (long long)(sum.contributions_fen % 100), sum.certified, sum.cases, sum.caregivers, sum.plans);
+	       (long long)(sum.contributions_fen % 100), sum.certified, sum.cases, sum.caregivers, sum.plans, sum.visits);
 	print_logins();
 	return 0;
 fail:

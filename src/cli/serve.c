@@ -16,6 +16,7 @@
 #include "scheme/scheme.h"
 #include "svc/auth.h"
 #include "svc/import_job.h"
+#include "svc/group_commit.h"
 #include "svc/maintenance.h"
 #include "svc/notify_send.h"
 
@@ -192,10 +193,14 @@ int cli_serve(int argc, char **argv)
 	log_info("event=scheme id=%s version=%s", app.scheme->id, app.scheme->version);
 	rc = maintenance_start(dburl, app.scheme, &notify, notify_interval, &maint, &e);
 	notify_config_clear(&notify);
+	/* the check-ins' group-commit writer (one transaction, one flush, for all check-ins waiting at once) */
+	if (!rc)
+		rc = gc_start(dburl, &e);
 	if (!rc)
 		rc = http_serve(&app, &e);
 	if (rc)
 		cli_error(&e);
+	gc_stop();
 	maintenance_stop(maint);
 	db_pool_destroy(app.pool);
 	scheme_free(app.scheme);

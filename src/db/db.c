@@ -572,3 +572,11 @@ const char *db_pool_url(const struct db_pool *pool)
 {
 	return pool->url;
 }
+
+void db_bulk_mode(struct db *db)
+{
+	struct err e;
+
+	if (db_engine(db) == DB_SQLITE)
+		run_plain(db, "PRAGMA mmap_size=" LIMIT_SQLITE_BULK_MMAP_BYTES, &e);
+}

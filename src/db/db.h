@@ -58,6 +58,8 @@ struct db_stmt;
  * SQLite connections get WAL, foreign keys, a busy timeout and the defensive flag. */
 int db_open(const char *url, struct db **out, struct err *e);
 void db_close(struct db *db);
+/* This connection is about to do bulk work: on SQLite, map the file into memory for its reads (see limits.h). */
+void db_bulk_mode(struct db *db);
 enum db_engine db_engine(const struct db *db);
 /* The URL with any password replaced by "***", for messages and logs. */
 void db_url_redact(const char *url, char *out, size_t size);

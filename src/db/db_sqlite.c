@@ -60,10 +60,9 @@ int db_sqlite_open(const char *path, struct db *db, struct err *e)
 		"PRAGMA foreign_keys=ON;"
 		"PRAGMA temp_store=MEMORY;"
 		"PRAGMA case_sensitive_like=ON;"
-		/* Bulk work touches index pages all over the file: a larger cache and memory-mapped reads keep it out
-		 * of read(2). Each connection gets its own cache; the mapping is shared by the OS. */
-		"PRAGMA cache_size=-" LIMIT_SQLITE_CACHE_KIB ";"
-		"PRAGMA mmap_size=" LIMIT_SQLITE_MMAP_BYTES ";";
+		/* Bulk work touches index pages all over the file: a larger cache keeps them; memory-mapped reads are
+		 * turned on for bulk work only (db_bulk_mode). */
+		"PRAGMA cache_size=-" LIMIT_SQLITE_CACHE_KIB ";";
 	sqlite3 *c = NULL;
 	char *msg = NULL;
 	int rc;

@@ -31,6 +31,7 @@ typedef int (*http_handler)(struct http_req *r);
 #define ROUTE_PRE_PASSWORD 8u  /* allowed while the account must still change its password */
 #define ROUTE_UPLOAD 16u       /* takes a file body (CSV), streamed to disk; access is checked before reading it */
 #define ROUTE_FILE 32u         /* with ROUTE_UPLOAD: a document (PDF, JPEG, PNG) rather than a CSV import */
+#define ROUTE_AUDIO 128u       /* with ROUTE_UPLOAD: an audio recording (a visit's) */
 #define ROUTE_READONLY 64u     /* a POST that computes and changes nothing (a check): only its denials are audited */
 
 struct route {

@@ -306,6 +306,8 @@ static bool content_type_in(const char *ct, const char *const *ok, size_t count)
 /* The size cap of an upload route: documents or CSV imports. */
 static int64_t upload_cap(const struct http_req *r)
 {
+	if (r->route->flags & ROUTE_AUDIO)
+		return LIMIT_AUDIO_BYTES;
 	return (r->route->flags & ROUTE_FILE) ? LIMIT_MATERIAL_BYTES : LIMIT_IMPORT_BYTES;
 }
 
@@ -318,7 +320,12 @@ static int upload_begin(struct http_req *r)
 
 	if (rc)
 		return rc;
-	if (r->route->flags & ROUTE_FILE) {
+	if (r->route->flags & ROUTE_AUDIO) {
+		static const char *const audio[] = {"audio/mpeg", "audio/mp4", "audio/aac", "audio/amr", "audio/webm",
+						    "audio/ogg", "audio/wav", "audio/x-m4a", "application/octet-stream"};
+		if (!content_type_in(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), audio, sizeof audio / sizeof audio[0]))
+			return err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "录音应为音频文件（MP3、M4A、AAC、AMR、WebM、OGG或WAV）");
+	} else if (r->route->flags & ROUTE_FILE) {
 		static const char *const docs[] = {"application/pdf", "image/jpeg", "image/png", "application/octet-stream"};
 		if (!content_type_in(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), docs, sizeof docs / sizeof docs[0]))
 			return err_set(&r->err, ERR_MEDIA_TYPE, "Content-Type", "材料应为PDF、JPEG或PNG文件");

@@ -197,6 +197,37 @@ struct scheme_care {
 	struct scheme_entitlement ent[CARE_MODE_COUNT][SCHEME_MAX_LEVEL + 1];
 };
 
+/* ---- visits: electronic visit verification thresholds, records, ratings and complaints (DOMAIN.md 3.5) ---- */
+
+#define SCHEME_MAX_COMPLAINT_CATEGORIES 16
+
+/* A complaint category (投诉类别) and its handling deadline in calendar days from receipt. */
+struct scheme_complaint_category {
+	char key[24];                /* lower-case letters, digits, '_' (e.g. "fraud") */
+	char name[64];               /* 虚假服务 */
+	int days;                    /* deadline in days by category */
+};
+
+/* $.visits: what a visit must show to be payable, and the time limits around it. The ranges allowed for each
+ * figure are in docs/SCHEMES.md ("Visits"). A scheme without the section loads with defined false and every figure
+ * 0: no visit can be recorded or verified under it (callers check defined first). */
+struct scheme_visits {
+	bool defined;
+	int geofence_m;              /* check-in within this distance of the home (plus the fix's accuracy, capped) */
+	int max_accuracy_m;          /* a fix less accurate than this cannot prove presence */
+	int min_minutes[CARE_MODE_COUNT];  /* shortest payable visit per care mode (0: no visits in that mode) */
+	int max_speed_kmh;           /* travel between consecutive visits of one caregiver faster than this is impossible */
+	int missing_checkout_hours;  /* a visit without check-out this long after check-in is an exception */
+	int late_delivery_minutes;   /* a record received this long after its device time is marked delivered late */
+	int lock_days;               /* records lock this many days after the visit date; later corrections need a
+	                              * bureau unlock */
+	int audio_max_mb;            /* largest audio recording of a visit */
+	int rating_days;             /* a visit may be rated (or disputed) this many days after it */
+	int attestation_day;         /* family care: the monthly attestation is due by this day of the next month */
+	struct scheme_complaint_category complaint_categories[SCHEME_MAX_COMPLAINT_CATEGORIES];
+	int n_complaint_categories;
+};
+
 struct scheme_periods {
 	int validity_months;          /* certified level valid at most this long */
 	int publication_days;         /* 公示 period */
@@ -226,6 +257,7 @@ struct scheme {
 	struct scheme_contributions contributions;
 	struct scheme_assessment assess;
 	struct scheme_care care;
+	struct scheme_visits visits;    /* $.visits; visits.defined false when absent */
 	int32_t *holidays;
 	int n_holidays;
 	int32_t *workdays;
@@ -289,6 +321,16 @@ json_t *scheme_entitlement_json(const struct scheme *s, enum care_mode m, int le
  * modes only), categories: [{code, name, items: [{code, name, category, class, medical, minutes, performers}]}],
  * n_items}. A scheme without a care section gives {defined: false} with empty arrays. */
 json_t *scheme_care_json(const struct scheme *s);
+
+/* ---- visits ---- */
+
+/* The complaint category with that key, or NULL if unknown (or the scheme has no visits section). Points into s. */
+const struct scheme_complaint_category *scheme_complaint_category(const struct scheme *s, const char *key);
+/* The visit rules for GET /api/v1/visits/rules (new reference): {defined, note, geofence_m, max_accuracy_m,
+ * min_minutes: {home, family, institution}, max_speed_kmh, missing_checkout_hours, late_delivery_minutes, lock_days,
+ * audio_max_mb, rating_days, attestation_day, complaint_categories: [{key, name, days}]}. Without a visits section:
+ * defined false, note null, every figure 0 and no categories. */
+json_t *scheme_visits_json(const struct scheme *s);
 
 /* A JSON summary for the API (identity, dates, levels, periods). */
 json_t *scheme_summary_json(const struct scheme *s);

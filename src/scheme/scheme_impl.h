@@ -30,5 +30,7 @@ void sch_parse_care(json_t *doc, struct scheme *s, struct scheme_diag *d);
 void sch_free_care(struct scheme *s);
 /* The catalogue item with that code among those parsed so far, or NULL. */
 const struct scheme_service_item *sch_care_item(const struct scheme_care *c, const char *code);
+/* $.visits (optional): verification thresholds, time limits, complaint categories; needs $.care parsed. */
+void sch_parse_visits(json_t *doc, struct scheme *s, struct scheme_diag *d);
 
 #endif

@@ -19,6 +19,7 @@
 #include "rules/assess.h"
 #include "svc/app_internal.h"
 #include "svc/audit.h"
+#include "svc/filestore.h"
 
 const char *application_status_label(const char *s)
 {
@@ -399,10 +400,9 @@ static const char *sniff_type(const unsigned char *h, size_t n)
 int application_add_material(struct db *db, struct actor *a, int64_t id, const char *kind, const char *filename,
 			     const char *upload_path, int64_t size, const char *data_dir, struct err *e)
 {
-	unsigned char head[16], buf[65536], hash[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_state hs;
+	unsigned char head[16];
 	struct app_row ap;
-	char hex[65], dir[700], path[800];
+	char hex[65];
 	const char *type;
 	ssize_t n;
 	int fd, rc;
@@ -427,23 +427,11 @@ int application_add_material(struct db *db, struct actor *a, int64_t id, const c
 		close(fd);
 		return err_set(e, ERR_MEDIA_TYPE, "body", "材料须为PDF、JPEG或PNG文件");
 	}
-	crypto_hash_sha256_init(&hs);
-	crypto_hash_sha256_update(&hs, head, (unsigned long long)n);
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		crypto_hash_sha256_update(&hs, buf, (unsigned long long)n);
 	close(fd);
-	crypto_hash_sha256_final(&hs, hash);
-	str_hex(hash, sizeof hash, hex);
 	/* content-addressed: files/ab/<sha256>; the same file twice is stored once */
-	snprintf(dir, sizeof dir, "%s/files", data_dir);
-	mkdir(data_dir, 0750);
-	mkdir(dir, 0750);
-	snprintf(dir, sizeof dir, "%s/files/%.2s", data_dir, hex);
-	if (mkdir(dir, 0750) && errno != EEXIST)
-		return err_set(e, ERR_INTERNAL, NULL, "cannot create %s", dir);
-	snprintf(path, sizeof path, "%s/%s", dir, hex);
-	if (access(path, F_OK) != 0 && rename(upload_path, path) != 0)
-		return err_set(e, ERR_INTERNAL, NULL, "cannot store the material: %s", strerror(errno));
+	rc = filestore_put(upload_path, data_dir, hex, e);
+	if (rc)
+		return rc;
 	rc = db_begin(db, e);
 	if (!rc)
 		rc = db_exec(db, NULL, e,
@@ -479,7 +467,7 @@ int application_material_file(struct db *db, const struct actor *a, int64_t id, 
 	rc = db_step(st, e);
 	if (rc == DB_ROW) {
 		const char *h = db_col_text(st, 0);
-		snprintf(path, psize, "%s/files/%.2s/%s", data_dir, h, h);
+		filestore_path(data_dir, h, path, psize);
 		str_copy(type, db_col_text(st, 1), tsize);
 		str_copy(name, db_col_text(st, 2), nsize);
 		rc = 0;

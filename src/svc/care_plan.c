@@ -424,6 +424,12 @@ static int load_plan(struct db *db, const struct actor *a, int64_t id, struct pl
 	return rc;
 }
 
+int care_plan_visible(struct db *db, const struct actor *a, int64_t id, struct err *e)
+{
+	struct plan_row r;
+	return load_plan(db, a, id, &r, e);
+}
+
 static int wrong_state(const struct plan_row *r, const char *action, struct err *e)
 {
 	return err_set(e, ERR_CONFLICT, "status", "护理计划当前为“%s”，不能%s", STATUS_LABEL(r->status), action);

@@ -43,6 +43,8 @@ int care_plan_confirm(struct db *db, const struct scheme *s, struct actor *a, in
 int care_plan_cancel(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e);
 /* End a plan in force. in: {reason, last_day?} (default today). */
 int care_plan_end(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e);
+/* 0 if the actor may see the plan, ERR_NOT_FOUND otherwise. */
+int care_plan_visible(struct db *db, const struct actor *a, int64_t id, struct err *e);
 int care_plan_get(struct db *db, const struct scheme *s, const struct actor *a, int64_t id, json_t **out,
 		  struct err *e);
 int care_plan_list(struct db *db, const struct actor *a, const struct care_plan_filter *f, json_t **out,

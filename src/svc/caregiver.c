@@ -618,6 +618,7 @@ int caregiver_update(struct db *db, struct actor *a, int64_t id, const json_t *i
 		{"name", JX_STRING, 0, 1, 150},
 		{"phone", JX_STRING, JX_NULLABLE, 1, 20},
 		{"training_hours", JX_INT, 0, 0, 10000},
+		{"user_id", JX_INT, JX_NULLABLE, 1, INT64_MAX},
 		{NULL, 0, 0, 0, 0},
 	};
 	char kind[16], status[16];
@@ -626,6 +627,25 @@ int caregiver_update(struct db *db, struct actor *a, int64_t id, const json_t *i
 
 	if (!rc)
 		rc = load_visible(db, a, id, kind, sizeof kind, status, sizeof status, &provider, e);
+	/* the account the caregiver signs in with on the phone: a caregiver account of the same provider */
+	if (!rc && jx_int(in, "user_id", 0)) {
+		struct db_stmt *st = NULL;
+		int64_t taken = 0;
+		rc = db_query(db, &st, e, "SELECT role, COALESCE(provider_id, 0) FROM users WHERE id = $1 AND status = 'active'",
+			      DB_INT(jx_int(in, "user_id", 0)));
+		if (!rc && (rc = db_step(st, e)) == DB_ROW)
+			rc = strcmp(db_col_text(st, 0), "caregiver") || db_col_int(st, 1) != provider
+				     ? err_set(e, ERR_INVALID, "user_id", "应为本机构的护理员账号")
+				     : 0;
+		else if (rc == DB_DONE)
+			rc = err_set(e, ERR_INVALID, "user_id", "账号不存在或已停用");
+		db_done(st);
+		if (!rc)
+			rc = db_int(db, &taken, e, "SELECT COUNT(*) FROM caregivers WHERE user_id = $1 AND id <> $2",
+				    DB_INT(jx_int(in, "user_id", 0)), DB_INT(id));
+		if (!rc && taken)
+			rc = err_set(e, ERR_CONFLICT, "user_id", "该账号已关联其他护理员");
+	}
 	if (!rc && jx_str(in, "name"))
 		rc = person_check_name(jx_str(in, "name"), "name", e);
 	if (!rc && jx_str(in, "phone") && !str_phone_valid(jx_str(in, "phone")))
@@ -642,6 +662,9 @@ int caregiver_update(struct db *db, struct actor *a, int64_t id, const json_t *i
 	if (!rc && jx_has(in, "training_hours"))
 		rc = db_exec(db, NULL, e, "UPDATE caregivers SET training_hours = $1, updated_at = $2 WHERE id = $3",
 			     DB_INT(jx_int(in, "training_hours", 0)), DB_INT(now), DB_INT(id));
+	if (!rc && jx_has(in, "user_id"))
+		rc = db_exec(db, NULL, e, "UPDATE caregivers SET user_id = $1, updated_at = $2 WHERE id = $3",
+			     DB_INT_OR_NULL(jx_int(in, "user_id", 0) != 0, jx_int(in, "user_id", 0)), DB_INT(now), DB_INT(id));
 	if (rc) {
 		db_rollback(db);
 		return rc;

@@ -297,6 +297,7 @@ int contribution_run(struct db *db, const struct scheme *s, struct actor *a, int
 	int rc;
 
 	memset(r, 0, sizeof *r);
+	db_bulk_mode(db);
 	r->year = year;
 	if (year < 1990 || year > 2199)
 		return err_set(e, ERR_INVALID, "year", "年度应在1990到2199之间");

@@ -170,6 +170,8 @@ int demo_load(struct db *db, const struct scheme *scheme, struct demo_summary *o
 		rc = demo_assess_load(db, scheme, hash, out, e);
 	if (!rc && scheme)
 		rc = demo_care_load(db, scheme, hash, out, e);
+	if (!rc && scheme)
+		rc = demo_visits_load(db, scheme, out, e);
 	if (!rc) {
 		actor_system(&sys, "demo");
 		detail = json_pack("{s:i, s:i, s:i, s:i}", "areas", out->areas, "providers", out->providers, "users",

@@ -27,6 +27,7 @@ struct demo_summary {
 	int cases;             /* applications in the other states */
 	int caregivers;        /* staff and family caregivers */
 	int plans;             /* care plans in force or confirmed */
+	int visits;            /* home visits of the last two months */
 	int64_t contributions_fen;
 };
 

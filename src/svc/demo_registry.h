@@ -35,4 +35,7 @@ int demo_assess_load(struct db *db, const struct scheme *s, const char *hash, st
 int demo_care_load(struct db *db, const struct scheme *s, const char *hash, struct demo_summary *out,
 		   struct err *e);
 
+/* Two months of visits with exceptions, presence, attestations, ratings and complaints for the demo's plans. */
+int demo_visits_load(struct db *db, const struct scheme *s, struct demo_summary *out, struct err *e);
+
 #endif

@@ -765,6 +765,7 @@ int import_run(struct db *db, struct actor *a, enum import_kind kind, const char
 
 	memset(r, 0, sizeof *r);
 	memset(&im, 0, sizeof im);
+	db_bulk_mode(db);
 	im.db = db;
 	im.a = a;
 	im.kind = kind;

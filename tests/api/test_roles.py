@@ -67,6 +67,24 @@ EXPECTED = {
     ("POST", "/api/v1/care-plans/:id/end"): PLAN_WRITE,
     ("GET", "/api/v1/persons/:id/provider-options"): {"bureau", "nurse", "coordinator", "applicant"},
     ("PUT", "/api/v1/users/:id/persons"): ADMIN,
+    ("GET", "/api/v1/visits/rules"): ALL,
+    ("GET", "/api/v1/care-plans/:id/patterns"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin"},
+    ("PUT", "/api/v1/care-plans/:id/patterns"): {"bureau", "provider_admin"},
+    ("POST", "/api/v1/visits/schedule"): {"bureau", "provider_admin"},
+    ("POST", "/api/v1/visits/checkin"): {"caregiver"},
+    ("POST", "/api/v1/visits/checkout"): {"caregiver"},
+    ("GET", "/api/v1/visits/map"): FUND,
+    ("GET", "/api/v1/visits"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin", "caregiver", "applicant"},
+    ("POST", "/api/v1/visits"): {"bureau", "provider_admin"},
+    ("GET", "/api/v1/visits/:id"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin", "caregiver",
+                                    "applicant"},
+    ("PATCH", "/api/v1/visits/:id"): {"bureau", "provider_admin"},
+    ("POST", "/api/v1/visits/:id/reassign"): {"bureau", "provider_admin"},
+    ("POST", "/api/v1/visits/:id/cancel"): {"bureau", "provider_admin"},
+    ("POST", "/api/v1/visits/:id/audio"): {"caregiver"},
+    ("POST", "/api/v1/visits/:id/explain"): {"provider_admin"},
+    ("POST", "/api/v1/visits/:id/decision"): BUREAU,
+    ("POST", "/api/v1/visits/:id/unlock"): BUREAU,
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,
     ("GET", "/api/v1/users/:id"): ADMIN,
@@ -123,6 +141,10 @@ EXPECTED = {
     ("GET", "/api/v1/audit/verify"): AUDIT,
 }
 
+# The ratings, complaints and attendance routes are listed in their own file.
+from roles_feedback import EXPECTED_FEEDBACK  # noqa: E402
+EXPECTED.update(EXPECTED_FEEDBACK)
+
 # Routes that only a signed-in person may call, never an API token.
 SESSION_ONLY = {("DELETE", "/api/v1/session"), ("PUT", "/api/v1/me/password"), ("POST", "/api/v1/tokens"),
                 ("DELETE", "/api/v1/tokens/:id")}
@@ -142,7 +164,7 @@ def probe(method, pattern):
         body = {}
     if pattern == "/api/v1/users/:id/unlock":
         body = None
-    if pattern in ("/api/v1/imports", "/api/v1/applications/:id/materials"):
+    if pattern in ("/api/v1/imports", "/api/v1/applications/:id/materials", "/api/v1/visits/:id/audio"):
         body = None  # an upload: no body with a JSON type -> 415 once past the role check
     return method, path, body
 

@@ -1,7 +1,8 @@
 // Browser test: the left menu shows exactly the pages each role's API routes allow (admin,
-// intake, auditor, and for the assessment workflow bureau, assessor, expert and committee), a
-// wrong password shows the server's message, and screenshots of the admin home and users pages
-// are saved to build/e2e-*.png.
+// intake, auditor, for the assessment workflow bureau, assessor, expert and committee, and for
+// providers, caregivers and care plans every role from the bureau to the family account), a wrong
+// password shows the server's message, and screenshots of the admin home and users pages are saved
+// to build/e2e-*.png.
 //   node tests/e2e/menus.test.mjs      (env LTCI_BIN=path/to/ltci; web/dist must be built)
 import { startServer, launchBrowser, newPage, login, logout, menuTexts, submitLogin, screenshot, assert, run } from './lib.mjs'
 
@@ -14,6 +15,21 @@ const ASSESSMENT_MENUS = {
   expert: ['评估任务', '专家确认'],
   committee: ['委员会审核', '专家确认', '认定结果', '评估统计'],
   coordinator: ['认定结果', '评估统计']
+}
+
+const CARE_PAGES = ['护理机构', '护理员', '护理计划', '我的护理计划', '护理队伍统计']
+
+// Care pages each role sees: the provider directory is open to everyone; family accounts read their
+// plans through 我的护理计划 instead of the staff list; provider staff see their own workforce.
+const CARE_MENUS = {
+  bureau: ['护理机构', '护理员', '护理计划', '护理队伍统计'],
+  auditor: ['护理机构', '护理员', '护理计划', '护理队伍统计'],
+  nurse: ['护理机构', '护理员', '护理计划'],
+  coordinator: ['护理机构', '护理员', '护理计划'],
+  provider_admin: ['护理机构', '护理员', '护理计划', '护理队伍统计'],
+  applicant: ['护理机构', '我的护理计划'],
+  caregiver: ['护理机构'],
+  intake: ['护理机构']
 }
 
 function expectMenu(menu, present, absent, who) {
@@ -111,6 +127,22 @@ await run('menus', [
   ['an assessor cannot open the committee or intake pages by address', async ({ page }) => {
     await login(page, 'assessor')
     for (const path of ['/reviews', '/applications', '/certifications']) {
+      await page.goto(path)
+      await page.locator('.el-result', { hasText: '无权访问' }).waitFor()
+    }
+    await logout(page)
+  }],
+  ['care menus follow each role\'s routes', async ({ page }) => {
+    for (const [user, present] of Object.entries(CARE_MENUS)) {
+      await login(page, user)
+      const menu = await menuTexts(page)
+      expectMenu(menu, present, CARE_PAGES.filter((t) => !present.includes(t)), user)
+      await logout(page)
+    }
+  }],
+  ['a family account cannot open the staff care pages by address', async ({ page }) => {
+    await login(page, 'applicant')
+    for (const path of ['/caregivers', '/workforce', '/care-plans/new']) {
       await page.goto(path)
       await page.locator('.el-result', { hasText: '无权访问' }).waitFor()
     }

@@ -1,6 +1,7 @@
 /* test_scheme.c: scheme files (scheme/scheme.h). The shipped schemes must load with the values written in them;
  * a broken document must yield every problem, each with its exact JSON path, in a single run. The care section
- * (catalogue and entitlements) is optional; when given, each of its rules is tried one problem at a time. */
+ * (catalogue and entitlements) and the visits section (verification thresholds, time limits, complaint categories)
+ * are optional; when given, each of their rules is tried one problem at a time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1671,6 +1672,335 @@ static void test_care_json(void **state)
 	scheme_free(s);
 }
 
+/* ---- visits: verification thresholds, time limits, complaint categories ---- */
+
+/* A valid visits section for the base document (which has no care section); focused tests change one thing. */
+static const char visits_doc[] =
+	"{\"note\":\"test\",\"geofence_m\":200,\"max_accuracy_m\":100,"
+	"\"min_minutes\":{\"home\":60,\"family\":45,\"institution\":0},\"max_speed_kmh\":60,"
+	"\"missing_checkout_hours\":4,\"late_delivery_minutes\":15,\"lock_days\":10,\"audio_max_mb\":50,"
+	"\"rating_days\":7,\"attestation_day\":5,\"complaint_categories\":["
+	"{\"key\":\"service_quality\",\"name\":\"服务质量\",\"days\":5},{\"key\":\"fraud\",\"name\":\"虚假服务\",\"days\":3},"
+	"{\"key\":\"other\",\"name\":\"其他\",\"days\":10,\"note\":\"anything else\"}]}";
+
+/* The base document with visits_doc (and care_doc when with_care), and key of the object at path set to value
+ * (stolen; NULL deletes the key). */
+static json_t *visits_with(bool with_care, const char *path, const char *key, json_t *value)
+{
+	json_t *doc = load(base_doc);
+
+	json_object_set_new(doc, "visits", load(visits_doc));
+	if (with_care)
+		json_object_set_new(doc, "care", load(care_doc));
+	if (path) {
+		if (value)
+			json_object_set_new(at(doc, path), key, value);
+		else
+			json_object_del(at(doc, path), key);
+	}
+	return doc;
+}
+
+static void test_visits_optional(void **state)
+{
+	static struct scheme_diag d;
+	json_t *doc = load(base_doc), *j;
+	struct scheme *s = NULL;
+
+	assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+	json_decref(doc);
+	assert_false(s->visits.defined);
+	assert_int_equal(s->visits.geofence_m, 0);
+	assert_int_equal(s->visits.n_complaint_categories, 0);
+	assert_null(scheme_complaint_category(s, "fraud"));
+	j = scheme_visits_json(s);
+	assert_false(json_is_true(json_object_get(j, "defined")));
+	assert_true(json_is_null(json_object_get(j, "note")));
+	assert_int_equal(json_integer_value(json_object_get(j, "geofence_m")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "min_minutes"), "home")), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "complaint_categories")), 0);
+	json_decref(j);
+	scheme_free(s);
+	/* and with a care section but no visits section */
+	doc = care_with(NULL, NULL, NULL);
+	assert_int_equal(scheme_from_json(doc, &s, &d), 0);
+	json_decref(doc);
+	assert_true(s->care.defined);
+	assert_false(s->visits.defined);
+	scheme_free(s);
+}
+
+static void test_visits_base(void **state)
+{
+	static struct scheme_diag d;
+	json_t *doc = visits_with(false, NULL, NULL, NULL);
+	struct scheme *s = NULL;
+	const struct scheme_visits *v;
+
+	if (scheme_from_json(doc, &s, &d) != 0) {
+		dump_diag(&d);
+		fail_msg("visits_doc refused");
+	}
+	json_decref(doc);
+	v = &s->visits;
+	assert_true(v->defined);
+	assert_int_equal(v->geofence_m, 200);
+	assert_int_equal(v->max_accuracy_m, 100);
+	assert_int_equal(v->min_minutes[CARE_HOME], 60);
+	assert_int_equal(v->min_minutes[CARE_FAMILY], 45);
+	assert_int_equal(v->min_minutes[CARE_INSTITUTION], 0);
+	assert_int_equal(v->max_speed_kmh, 60);
+	assert_int_equal(v->missing_checkout_hours, 4);
+	assert_int_equal(v->late_delivery_minutes, 15);
+	assert_int_equal(v->lock_days, 10);
+	assert_int_equal(v->audio_max_mb, 50);
+	assert_int_equal(v->rating_days, 7);
+	assert_int_equal(v->attestation_day, 5);
+	assert_int_equal(v->n_complaint_categories, 3);
+	assert_string_equal(v->complaint_categories[1].key, "fraud");
+	assert_string_equal(v->complaint_categories[1].name, "虚假服务");
+	assert_int_equal(v->complaint_categories[1].days, 3);
+	assert_ptr_equal(scheme_complaint_category(s, "other"), &v->complaint_categories[2]);
+	assert_int_equal(scheme_complaint_category(s, "other")->days, 10);
+	assert_null(scheme_complaint_category(s, "Other"));
+	assert_null(scheme_complaint_category(s, ""));
+	assert_null(scheme_complaint_category(s, NULL));
+	assert_null(scheme_complaint_category(NULL, "other"));
+	scheme_free(s);
+
+	/* each figure at both ends of its range */
+	{
+		static const struct {
+			const char *key;
+			int min, max;
+		} ranges[] = {
+			{"geofence_m", 10, 5000},         {"max_accuracy_m", 5, 1000},
+			{"max_speed_kmh", 5, 300},        {"missing_checkout_hours", 1, 72},
+			{"late_delivery_minutes", 1, 10080}, {"lock_days", 7, 366},
+			{"audio_max_mb", 1, 64},          {"rating_days", 1, 10},
+			{"attestation_day", 1, 28},
+		};
+		for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+			expect_ok(visits_with(false, "visits", ranges[i].key, json_integer(ranges[i].min)));
+			expect_ok(visits_with(false, "visits", ranges[i].key, json_integer(ranges[i].max)));
+		}
+	}
+	expect_ok(visits_with(false, "visits.min_minutes", "home", json_integer(480)));
+	expect_ok(visits_with(false, "visits.min_minutes", "home", json_integer(0)));  /* no care section: no check */
+	expect_ok(visits_with(false, "visits", "min_minutes", json_object()));            /* every mode 0 */
+	expect_ok(visits_with(false, "visits", "note", NULL));
+	expect_ok(visits_with(false, "visits.complaint_categories[0]", "days", json_integer(1)));
+	expect_ok(visits_with(false, "visits.complaint_categories[0]", "days", json_integer(90)));
+	expect_ok(visits_with(false, "visits.complaint_categories[0]", "key", json_string("a_1")));
+	expect_ok(visits_with(false, "visits", "rating_days", json_integer(10))); /* = lock_days */
+	/* with the care section: home and family are offered, both have a minimum above 0 */
+	expect_ok(visits_with(true, NULL, NULL, NULL));
+	{
+		/* 16 categories fit */
+		doc = visits_with(false, NULL, NULL, NULL);
+		for (int i = 3; i < 16; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "c%d", i);
+			json_array_append_new(at(doc, "visits.complaint_categories"),
+					      json_pack("{s:s, s:s, s:i}", "key", key, "name", "类别", "days", 5));
+		}
+		expect_ok(doc);
+	}
+}
+
+static void test_visits_problems(void **state)
+{
+	static const struct {
+		const char *key;
+		int min, max;
+	} ranges[] = {
+		{"geofence_m", 10, 5000},            {"max_accuracy_m", 5, 1000},   {"max_speed_kmh", 5, 300},
+		{"missing_checkout_hours", 1, 72},   {"late_delivery_minutes", 1, 10080},
+		{"lock_days", 1, 366},               {"audio_max_mb", 1, 64},       {"rating_days", 1, 90},
+		{"attestation_day", 1, 28},
+	};
+	const char *c0 = "visits.complaint_categories[0]";
+	json_t *doc;
+
+	expect_one(visits_with(false, "visits", "colour", json_string("red")), "$.visits.colour", "unknown field");
+	doc = load(base_doc);
+	json_object_set_new(doc, "visits", json_array());
+	expect_one(doc, "$.visits", "must be an object");
+	expect_one(visits_with(false, "visits", "note", json_integer(1)), "$.visits.note", "must be a string");
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		char path[64], msg[96];
+		snprintf(path, sizeof path, "$.visits.%s", ranges[i].key);
+		/* rating_days is checked against lock_days (10) only when both are valid: test its range with a lock of
+		 * a year */
+		snprintf(msg, sizeof msg, "must be between %d and %d (is %d)", ranges[i].min, ranges[i].max,
+			 ranges[i].min - 1);
+		doc = visits_with(false, "visits", ranges[i].key, json_integer(ranges[i].min - 1));
+		if (strcmp(ranges[i].key, "rating_days") == 0)
+			json_object_set_new(at(doc, "visits"), "lock_days", json_integer(366));
+		expect_one(doc, path, msg);
+		snprintf(msg, sizeof msg, "must be between %d and %d (is %d)", ranges[i].min, ranges[i].max,
+			 ranges[i].max + 1);
+		doc = visits_with(false, "visits", ranges[i].key, json_integer(ranges[i].max + 1));
+		if (strcmp(ranges[i].key, "rating_days") == 0)
+			json_object_set_new(at(doc, "visits"), "lock_days", json_integer(366));
+		expect_one(doc, path, msg);
+		expect_one(visits_with(false, "visits", ranges[i].key, NULL), path, "required integer is missing");
+		expect_one(visits_with(false, "visits", ranges[i].key, json_string("5")), path, "must be an integer");
+	}
+	/* the rating window closes before the record locks */
+	expect_one(visits_with(false, "visits", "rating_days", json_integer(11)), "$.visits.rating_days",
+		   "must not be above lock_days (11 > 10): a dispute must come before the record locks");
+	/* min_minutes: an object of known modes, 0-480, institution 0 */
+	expect_one(visits_with(false, "visits", "min_minutes", NULL), "$.visits.min_minutes",
+		   "required object is missing");
+	expect_one(visits_with(false, "visits", "min_minutes", json_integer(60)), "$.visits.min_minutes",
+		   "must be an object");
+	expect_one(visits_with(false, "visits.min_minutes", "daycare", json_integer(60)), "$.visits.min_minutes.daycare",
+		   "unknown care mode (home, family or institution)");
+	expect_one(visits_with(false, "visits.min_minutes", "home", json_integer(481)), "$.visits.min_minutes.home",
+		   "must be between 0 and 480 (is 481)");
+	expect_one(visits_with(false, "visits.min_minutes", "home", json_integer(-1)), "$.visits.min_minutes.home",
+		   "must be between 0 and 480 (is -1)");
+	expect_one(visits_with(false, "visits.min_minutes", "family", json_real(60.5)), "$.visits.min_minutes.family",
+		   "must be an integer");
+	expect_one(visits_with(false, "visits.min_minutes", "institution", json_integer(30)),
+		   "$.visits.min_minutes.institution",
+		   "must be 0: institutional care has no visits (daily presence instead)");
+	/* with the care section: the visiting modes it offers need a minimum above 0 */
+	expect_one(visits_with(true, "visits.min_minutes", "family", NULL), "$.visits.min_minutes.family",
+		   "required (1 to 480): family care is offered ($.care)");
+	expect_one(visits_with(true, "visits.min_minutes", "home", json_integer(0)), "$.visits.min_minutes.home",
+		   "must be above 0: home care is offered ($.care)");
+	{
+		/* a mode the care section does not offer may be left out */
+		doc = visits_with(true, "visits.min_minutes", "family", NULL);
+		json_array_remove(at(doc, "care.entitlements"), 1);
+		json_object_del(at(doc, "care"), "family_training_hours");
+		expect_ok(doc);
+	}
+	/* complaint categories */
+	expect_one(visits_with(false, "visits", "complaint_categories", NULL), "$.visits.complaint_categories",
+		   "must be an array of 1 to 16 categories {key, name, days}");
+	expect_one(visits_with(false, "visits", "complaint_categories", json_array()), "$.visits.complaint_categories",
+		   "must be an array of 1 to 16 categories {key, name, days}");
+	doc = visits_with(false, NULL, NULL, NULL);
+	json_array_set_new(at(doc, "visits.complaint_categories"), 1, json_string("fraud"));
+	expect_one(doc, "$.visits.complaint_categories[1]", "must be an object {key, name, days}");
+	expect_one(visits_with(false, c0, "deadline", json_integer(5)), "$.visits.complaint_categories[0].deadline",
+		   "unknown field");
+	expect_one(visits_with(false, c0, "key", json_string("fraud")), "$.visits.complaint_categories[1].key",
+		   "category key 'fraud' is used twice");
+	expect_one(visits_with(false, c0, "key", json_string("Service")), "$.visits.complaint_categories[0].key",
+		   "use lower-case letters, digits and '_' only");
+	expect_one(visits_with(false, c0, "key", json_string("服务")), "$.visits.complaint_categories[0].key",
+		   "use lower-case letters, digits and '_' only");
+	expect_one(visits_with(false, c0, "key", json_string("abcdefghijklmnopqrstuvwx")),
+		   "$.visits.complaint_categories[0].key", "too long (at most 23 bytes)");
+	expect_ok(visits_with(false, c0, "key", json_string("abcdefghijklmnopqrstuvw")));
+	expect_one(visits_with(false, c0, "key", NULL), "$.visits.complaint_categories[0].key",
+		   "required string is missing");
+	expect_one(visits_with(false, c0, "name", json_string("")), "$.visits.complaint_categories[0].name",
+		   "must not be empty");
+	expect_one(visits_with(false, c0, "days", json_integer(0)), "$.visits.complaint_categories[0].days",
+		   "must be between 1 and 90 (is 0)");
+	expect_one(visits_with(false, c0, "days", json_integer(91)), "$.visits.complaint_categories[0].days",
+		   "must be between 1 and 90 (is 91)");
+	expect_one(visits_with(false, c0, "days", NULL), "$.visits.complaint_categories[0].days",
+		   "required integer is missing");
+	{
+		/* 17 categories are too many */
+		doc = visits_with(false, NULL, NULL, NULL);
+		for (int i = 3; i < 17; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "c%d", i);
+			json_array_append_new(at(doc, "visits.complaint_categories"),
+					      json_pack("{s:s, s:s, s:i}", "key", key, "name", "类别", "days", 5));
+		}
+		expect_one(doc, "$.visits.complaint_categories", "must be an array of 1 to 16 categories {key, name, days}");
+	}
+	{
+		/* every problem in one run */
+		static const struct expected want[] = {
+			{"$.visits.geofence_m", "must be between 10 and 5000 (is 0)"},
+			{"$.visits.min_minutes.institution", "must be 0: institutional care has no visits (daily presence "
+							     "instead)"},
+			{"$.visits.audio_max_mb", "must be between 1 and 64 (is 65)"},
+			{"$.visits.complaint_categories[2].key", "category key 'fraud' is used twice"},
+			{"$.visits.complaint_categories[0].days", "must be between 1 and 90 (is 0)"},
+		};
+		doc = visits_with(false, "visits", "geofence_m", json_integer(0));
+		json_object_set_new(at(doc, "visits.min_minutes"), "institution", json_integer(10));
+		json_object_set_new(at(doc, "visits"), "audio_max_mb", json_integer(65));
+		json_object_set_new(at(doc, "visits.complaint_categories[2]"), "key", json_string("fraud"));
+		json_object_set_new(at(doc, c0), "days", json_integer(0));
+		expect_all(doc, want, sizeof want / sizeof want[0]);
+	}
+}
+
+static void test_shipped_visits(void **state)
+{
+	static struct scheme_diag d;
+	static const char *const keys[5] = {"service_quality", "fraud", "attitude", "fees", "other"};
+	static const char *const names[5] = {"服务质量", "虚假服务", "服务态度", "违规收费", "其他"};
+	static const int days[5] = {5, 3, 5, 5, 10};
+	const char *const files[2] = {LTCI_SOURCE_DIR "/schemes/zhoushan.json", LTCI_SOURCE_DIR "/schemes/shanghai.json"};
+
+	for (int f = 0; f < 2; f++) {
+		struct scheme *s = NULL;
+		const struct scheme_visits *v;
+		json_t *j, *mm, *cats;
+		assert_int_equal(scheme_load_file(files[f], &s, &d), 0);
+		v = &s->visits;
+		assert_true(v->defined);
+		assert_int_equal(v->geofence_m, 200);
+		assert_int_equal(v->max_accuracy_m, 100);
+		assert_int_equal(v->min_minutes[CARE_HOME], 60);                 /* both: home visits of 1 hour */
+		assert_int_equal(v->min_minutes[CARE_FAMILY], f == 0 ? 60 : 0);  /* Zhoushan family visits >= 1 h */
+		assert_int_equal(v->min_minutes[CARE_INSTITUTION], 0);
+		assert_int_equal(v->max_speed_kmh, 60);
+		assert_int_equal(v->missing_checkout_hours, 4);
+		assert_int_equal(v->late_delivery_minutes, 15);
+		assert_int_equal(v->lock_days, 10);
+		assert_int_equal(v->audio_max_mb, 50);
+		assert_int_equal(v->rating_days, 7);
+		assert_int_equal(v->attestation_day, 5);
+		assert_int_equal(v->n_complaint_categories, 5);
+		for (int i = 0; i < 5; i++) {
+			const struct scheme_complaint_category *c = scheme_complaint_category(s, keys[i]);
+			assert_non_null(c);
+			assert_string_equal(c->name, names[i]);
+			assert_int_equal(c->days, days[i]);
+		}
+		/* the rules JSON */
+		j = scheme_visits_json(s);
+		assert_true(json_is_true(json_object_get(j, "defined")));
+		assert_true(json_is_string(json_object_get(j, "note")));
+		assert_int_equal(json_integer_value(json_object_get(j, "geofence_m")), 200);
+		assert_int_equal(json_integer_value(json_object_get(j, "max_accuracy_m")), 100);
+		assert_int_equal(json_integer_value(json_object_get(j, "max_speed_kmh")), 60);
+		assert_int_equal(json_integer_value(json_object_get(j, "missing_checkout_hours")), 4);
+		assert_int_equal(json_integer_value(json_object_get(j, "late_delivery_minutes")), 15);
+		assert_int_equal(json_integer_value(json_object_get(j, "lock_days")), 10);
+		assert_int_equal(json_integer_value(json_object_get(j, "audio_max_mb")), 50);
+		assert_int_equal(json_integer_value(json_object_get(j, "rating_days")), 7);
+		assert_int_equal(json_integer_value(json_object_get(j, "attestation_day")), 5);
+		mm = json_object_get(j, "min_minutes");
+		assert_int_equal(json_object_size(mm), 3);
+		assert_int_equal(json_integer_value(json_object_get(mm, "home")), 60);
+		assert_int_equal(json_integer_value(json_object_get(mm, "family")), f == 0 ? 60 : 0);
+		assert_int_equal(json_integer_value(json_object_get(mm, "institution")), 0);
+		cats = json_object_get(j, "complaint_categories");
+		assert_int_equal(json_array_size(cats), 5);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(cats, 1), "key")), "fraud");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(cats, 1), "name")), "虚假服务");
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(cats, 1), "days")), 3);
+		assert_int_equal(json_object_size(json_array_get(cats, 1)), 3);
+		assert_int_equal(json_object_size(j), 13);
+		json_decref(j);
+		scheme_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1713,6 +2043,10 @@ int main(void)
 		cmocka_unit_test(test_zhoushan_care),
 		cmocka_unit_test(test_shanghai_care),
 		cmocka_unit_test(test_care_json),
+		cmocka_unit_test(test_visits_optional),
+		cmocka_unit_test(test_visits_base),
+		cmocka_unit_test(test_visits_problems),
+		cmocka_unit_test(test_shipped_visits),
 	};
 
 	return cmocka_run_group_tests_name("scheme", tests, NULL, NULL);

@@ -65,6 +65,24 @@ export const ACTION_LABELS = {
   'followup.draw': '抽取回访对象',
   'followup.record': '记录回访结果',
   'shared.read': '部门读取认定结果',
+  'provider.create': '新增定点护理机构',
+  'provider.update': '修改护理机构信息',
+  'provider.status': '变更护理机构状态',
+  'agreement.create': '签订服务协议',
+  'agreement.update': '修改服务协议',
+  'agreement.terminate': '终止服务协议',
+  'caregiver.create': '登记护理员',
+  'caregiver.read': '查看护理员完整信息',
+  'caregiver.update': '修改护理员信息',
+  'caregiver.certificate': '登记护理员证书',
+  'caregiver.move': '护理员变更所属机构',
+  'caregiver.status': '护理员暂停结算/恢复/解除',
+  'care_plan.draft': '制定护理计划',
+  'care_plan.update': '修改护理计划',
+  'care_plan.confirm': '确认护理计划',
+  'care_plan.cancel': '作废护理计划',
+  'care_plan.end': '终止护理计划',
+  'user.persons': '关联家属账号的参保人',
   'http.request': '接口访问'
 }
 
@@ -89,7 +107,10 @@ export const TARGET_LABELS = {
   assessor: '评估人员',
   certification: '评估结论',
   followup: '回访记录',
-  followup_sample: '回访抽样'
+  followup_sample: '回访抽样',
+  agreement: '服务协议',
+  caregiver: '护理员',
+  care_plan: '护理计划'
 }
 
 export const ACTOR_KIND_LABELS = { user: '用户', token: '接口令牌', system: '系统', anonymous: '匿名' }

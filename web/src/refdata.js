@@ -1,13 +1,14 @@
-// Reference data shared by several pages (roles, providers, areas, the assessment form and scheme),
-// fetched once per session and cached; area lists are turned into trees client-side.
+// Reference data shared by several pages (roles, providers, areas, the assessment form and scheme, the
+// care catalogue with its entitlements), fetched once per session and cached; area lists are turned
+// into trees client-side.
 import { api } from './api.js'
 
 const cache = { roles: null, providers: null, areas: null }
-const forms = { form: null, scheme: null }
+const forms = { form: null, scheme: null, catalogue: null }
 
 export function clearRefData() {
   cache.roles = cache.providers = cache.areas = null
-  forms.form = forms.scheme = null
+  forms.form = forms.scheme = forms.catalogue = null
 }
 
 export async function loadRoles() {
@@ -15,8 +16,10 @@ export async function loadRoles() {
   return cache.roles
 }
 
-export async function loadProviders() {
-  if (!cache.providers) cache.providers = api.get('/providers').then((d) => d.items || []).catch((e) => { cache.providers = null; throw e })
+// The whole provider directory (every status), ordered by code. force: after a provider was added
+// or changed.
+export async function loadProviders(force = false) {
+  if (force || !cache.providers) cache.providers = api.get('/providers', { page_size: 200 }).then((d) => d.items || []).catch((e) => { cache.providers = null; throw e })
   return cache.providers
 }
 
@@ -64,4 +67,21 @@ export async function loadAssessmentForm() {
 export async function loadScheme() {
   if (!forms.scheme) forms.scheme = api.get('/scheme').catch((e) => { forms.scheme = null; throw e })
   return forms.scheme
+}
+
+// Service catalogue (categories and items) and the entitlement of each mode and level
+// (GET /care/catalogue), fetched once per session.
+export async function loadCatalogue() {
+  if (!forms.catalogue) forms.catalogue = api.get('/care/catalogue').catch((e) => { forms.catalogue = null; throw e })
+  return forms.catalogue
+}
+
+// Streets and towns visible to the user, ordered by code, each with its district's name.
+export async function loadStreets() {
+  const items = await loadAreas()
+  const names = new Map(items.map((a) => [a.id, a.name]))
+  return items
+    .filter((a) => a.level === 'street')
+    .map((a) => ({ ...a, district: names.get(a.parent_id) || '' }))
+    .sort((a, b) => String(a.code).localeCompare(String(b.code)))
 }

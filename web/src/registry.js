@@ -75,6 +75,25 @@ export const IMPORT_KINDS = [
       { name: 'hospital', required: false, desc: '医院名称' }
     ],
     example: '339902194001019016,2026-02-01,2026-02-10,江海市人民医院'
+  },
+  {
+    kind: 'caregivers',
+    label: '护理员',
+    desc: '登记定点护理机构的护理员及其资格证书（逐行按“登记护理员”的规则校验并记入审计日志；已是该机构护理员的行不作改动）。亲情护理员请在“护理员”页面逐一登记。',
+    columns: [
+      { name: 'id_number', required: true, desc: '18位身份证号码（实名登记，年满16周岁；性别、出生日期由号码推算）' },
+      { name: 'name', required: true, desc: '姓名（与身份证一致）' },
+      { name: 'phone', required: false, desc: '联系电话：手机11位，或区号-号码' },
+      { name: 'provider_code', required: true, desc: '所属定点护理机构编码（如 P0001），机构不能是已终止协议的' },
+      { name: 'employed_from', required: false, desc: '入职日期 YYYY-MM-DD，留空为导入当日' },
+      { name: 'training_hours', required: false, desc: '培训学时（整数），留空为0' },
+      { name: 'certificate_kind', required: false, desc: '证书类型：care_worker（养老护理员职业技能等级证书，留空时默认）、nurse（护士执业证书）、health_aide（健康照护师证书）、other（其他证书）' },
+      { name: 'certificate_number', required: false, desc: '证书编号；留空则不登记证书（无有效证书的护理员不具备上岗资格）' },
+      { name: 'skill_level', required: false, desc: '技能等级：1（一级/高级技师）至5（五级/初级工），0或留空为无等级' },
+      { name: 'issued_on', required: false, desc: '发证日期 YYYY-MM-DD（登记证书时必填，不晚于今天）' },
+      { name: 'expires_on', required: false, desc: '证书有效期至 YYYY-MM-DD（登记证书时必填，不早于发证日期）' }
+    ],
+    example: '339905197503086705,张三,13900001111,P0001,2026-01-01,120,care_worker,JH20260001,4,2025-06-30,2030-06-29'
   }
 ]
 

@@ -1,0 +1,90 @@
+/* visit.h: service delivery with electronic visit verification (EVV): weekly patterns and scheduled visits from the
+ * care plan, check-in and check-out by the caregiver (server and device time, position and accuracy, items, notes,
+ * optional audio), offline records delivered late and never twice (client idempotency keys), verification of each
+ * visit into verified or an exception with reasons, the provider's explanation and the bureau's decision, record
+ * locks and unlocks. Caregivers see only their own visits, provider staff their provider's. */
+#ifndef LTCI_VISIT_H
+#define LTCI_VISIT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "scheme/scheme.h"
+#include "svc/role.h"
+
+struct visit_filter {
+	const char *from, *to;      /* visit dates, inclusive */
+	int64_t caregiver_id, provider_id, person_id, plan_id;
+	const char *status;         /* scheduled, in_progress, done, missed, cancelled */
+	const char *verify_state;   /* pending, verified, exception */
+	const char *review_state;   /* open, explained, accepted, rejected */
+	bool mine;                  /* the calling caregiver's own */
+	int page, page_size;
+};
+
+/* ---- scheduling (provider staff, bureau) ---- */
+
+/* A plan's weekly pattern: {patterns: [{weekday 1-7, start_time "HH:MM", caregiver_id}]} replaces the pattern. */
+int visit_patterns_set(struct db *db, const struct scheme *s, struct actor *a, int64_t plan_id, const json_t *in,
+		       struct err *e);
+/* Scheduled visits from the patterns of the actor's plans (or one plan) for days from..to, skipping days that have
+ * a visit already and weeks that would pass the plan's visits a week. {created, skipped}. */
+int visit_schedule(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, json_t **out,
+		   struct err *e);
+/* One visit: {plan_id, visit_date, planned_start?, caregiver_id}. */
+int visit_create(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, int64_t *id, struct err *e);
+/* Another caregiver for a scheduled visit (absence): {caregiver_id, reason}. */
+int visit_reassign(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const json_t *in,
+		   struct err *e);
+int visit_cancel(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e);
+
+/* ---- the caregiver's phone ---- */
+
+/* {key, visit_id (a scheduled visit) or plan_id (unscheduled), device_at, lat?, lon?, accuracy?}. The same key
+ * again answers with the visit as recorded (never a second record): *out is then NULL, otherwise a compact summary
+ * of the new check-in (out may be NULL). The writes go through the group-commit writer when one runs. */
+int visit_checkin(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, int64_t *id,
+		  json_t **out, struct err *e);
+/* {key, visit_id, device_at, lat?, lon?, accuracy?, items: [code], notes?}: the visit is verified at once. */
+int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, int64_t *id,
+		   struct err *e);
+/* The audio of a visit (an uploaded file): stored by SHA-256 under data_dir. */
+int visit_audio(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const char *upload_path,
+		int64_t bytes, int64_t seconds, const char *data_dir, struct err *e);
+
+int visit_list(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out, struct err *e);
+int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+
+/* ---- verification ---- */
+
+/* Verify one visit again (after a dispute, a correction, a decision): state, reasons and minutes. Inside the
+ * caller's transaction if one is open. */
+int visit_reverify(struct db *db, const struct scheme *s, int64_t id, struct err *e);
+struct visit_verify_result {
+	int64_t visits, verified, exceptions, pending;
+	double seconds;
+};
+/* Verify every visit of a month ('YYYY-MM') in bulk (the command line). */
+int visit_verify_month(struct db *db, const struct scheme *s, const char *month, struct visit_verify_result *r,
+		       struct err *e);
+
+/* ---- exceptions ---- */
+
+/* The provider explains an exception: {explanation, resolution: staff_error|device_problem|beneficiary_request|
+ * emergency|other}. */
+int visit_explain(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const json_t *in,
+		  struct err *e);
+/* The bureau decides: {decision: accept|reject, note}. An unqualified caregiver is never accepted. */
+int visit_decide(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const json_t *in,
+		 struct err *e);
+/* Whether a visit's record may still be changed: not locked (lock_days after the visit date) or unlocked. */
+bool visit_editable(const struct scheme *s, const char *visit_date, int64_t unlocked_until, int64_t now);
+/* The bureau opens a locked record for corrections: {hours 1-168, reason}. */
+int visit_unlock(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e);
+/* A correction by the provider: {items?, notes?, checkout_at?} while editable; the visit is verified again. */
+int visit_correct(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const json_t *in,
+		  struct err *e);
+
+#endif
