@@ -2,6 +2,8 @@
 // API route each one needs, the pages the current user may open, and the post-login redirect check.
 // Kept apart from router.js so components can use it without importing the router.
 import { can, session } from './session.js'
+import { visitPages } from './nav_visits.js'
+import { familyVisitPages } from './nav_family.js'
 
 export const APP_TITLE = '长期护理保险经办管理平台'
 
@@ -53,6 +55,8 @@ export const pages = [
     meta: { title: '我的护理计划', icon: 'DocumentChecked', menu: true, audience: 'family', api: 'POST /api/v1/care-plans/:id/confirm' } },
   { path: 'workforce', name: 'workforce', component: () => import('./views/WorkforceStatsView.vue'),
     meta: { title: '护理队伍统计', icon: 'PieChart', menu: true, api: 'GET /api/v1/caregivers/stats' } },
+  ...visitPages,
+  ...familyVisitPages,
   { path: 'imports', name: 'imports', component: () => import('./views/ImportsView.vue'),
     meta: { title: '批量导入', icon: 'Upload', menu: true, api: 'GET /api/v1/imports' } },
   { path: 'fund', name: 'fund', component: () => import('./views/FundView.vue'),
