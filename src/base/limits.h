@@ -209,6 +209,12 @@
 /* Operations committed together by the group-commit writer: enough to absorb every waiting worker thread
  * (LIMIT_MAX_THREADS) in one transaction, few enough that a batch stays short. */
 #define LIMIT_GROUP_COMMIT_OPS 256
+/* Days of changed visit outcomes that the month's verification walk may have waiting for its writer (a day of a
+ * Shanghai-size city is about 330,000 visits, 24 bytes each when all change): bounds the memory of the pipeline. */
+#define LIMIT_VERIFY_QUEUE_DAYS 4
+/* Ids below this are kept by the month's verification as bits (16 MB per kind at the top, ids being dense from 1);
+ * larger ids go to a hash set. */
+#define LIMIT_VERIFY_ID_BITS (INT64_C(1) << 27)
 /* Item codes recorded on one visit. */
 #define LIMIT_VISIT_ITEMS 40
 

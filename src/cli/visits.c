@@ -28,7 +28,7 @@ int cli_visits(int argc, char **argv)
 	struct scheme_diag diag;
 	struct scheme *s = NULL;
 	struct err e = {0};
-	struct db *db;
+	struct db *db, *rdb;
 	int c, rc;
 
 	if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0))
@@ -63,12 +63,16 @@ int cli_visits(int argc, char **argv)
 			fprintf(stderr, "  %s: %s\n", diag.items[i].path, diag.items[i].msg);
 		return 1;
 	}
-	db = cli_open_db_current(cli_setting(dburl, "LTCI_DB", DEFAULT_DB));
-	if (!db) {
+	dburl = cli_setting(dburl, "LTCI_DB", DEFAULT_DB);
+	db = cli_open_db_current(dburl);
+	rdb = db ? cli_open_db_current(dburl) : NULL; /* the reading walk's own connection */
+	if (!db || !rdb) {
+		db_close(db);
 		scheme_free(s);
 		return 1;
 	}
-	rc = visit_verify_month(db, s, month, &r, &e);
+	rc = visit_verify_month(db, rdb, s, month, &r, &e);
+	db_close(rdb);
 	db_close(db);
 	scheme_free(s);
 	if (rc) {

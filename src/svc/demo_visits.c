@@ -311,7 +311,7 @@ int demo_visits_load(struct db *db, const struct scheme *s, struct demo_summary 
 		int y, m, d;
 		date_to_ymd(date_add_months(today, -k), &y, &m, &d);
 		snprintf(month, sizeof month, "%04d-%02d", y, m);
-		rc = visit_verify_month(db, s, month, &vr, e);
+		rc = visit_verify_month(db, NULL, s, month, &vr, e);
 	}
 	/* the providers explain most exceptions; the bureau decides on part of them */
 	if (!rc)

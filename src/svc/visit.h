@@ -66,9 +66,11 @@ struct visit_verify_result {
 	int64_t visits, verified, exceptions, pending;
 	double seconds;
 };
-/* Verify every visit of a month ('YYYY-MM') in bulk (the command line). */
-int visit_verify_month(struct db *db, const struct scheme *s, const char *month, struct visit_verify_result *r,
-		       struct err *e);
+/* Verify every visit of a month ('YYYY-MM') in bulk (the command line). The changed outcomes are written on db,
+ * one transaction per day; with a second connection rdb to the same database the reading walks on in a thread of
+ * its own meanwhile (NULL: all on db). */
+int visit_verify_month(struct db *db, struct db *rdb, const struct scheme *s, const char *month,
+		       struct visit_verify_result *r, struct err *e);
 
 /* ---- exceptions ---- */
 

@@ -1,8 +1,9 @@
 // Browser test: the left menu shows exactly the pages each role's API routes allow (admin,
-// intake, auditor, for the assessment workflow bureau, assessor, expert and committee, and for
-// providers, caregivers and care plans every role from the bureau to the family account), a wrong
-// password shows the server's message, and screenshots of the admin home and users pages are saved
-// to build/e2e-*.png.
+// intake, auditor, for the assessment workflow bureau, assessor, expert and committee, for
+// providers, caregivers and care plans, and for the staff's service-delivery pages (服务排班 to
+// 机构在院), every role from the bureau to the family account), caregivers and family accounts cannot
+// open the staff's service-delivery pages by address, a wrong password shows the server's message,
+// and screenshots of the admin home and users pages are saved to build/e2e-*.png.
 //   node tests/e2e/menus.test.mjs      (env LTCI_BIN=path/to/ltci; web/dist must be built)
 import { startServer, launchBrowser, newPage, login, logout, menuTexts, submitLogin, screenshot, assert, run } from './lib.mjs'
 
@@ -30,6 +31,23 @@ const CARE_MENUS = {
   applicant: ['护理机构', '我的护理计划'],
   caregiver: ['护理机构'],
   intake: ['护理机构']
+}
+
+const VISIT_PAGES = ['服务排班', '服务记录', '异常处理', '服务地图', '服务评价', '投诉处理', '机构在院']
+
+// Service-delivery pages of the staff each role sees: the bureau and provider staff schedule and act
+// on exceptions; the map is the bureau's and auditors'; ratings are for the bureau, auditors and
+// provider staff; complaints and presence also for street coordinators; community nurses read the
+// visit records. Caregivers and family accounts have pages of their own and none of these.
+const VISIT_MENUS = {
+  bureau: VISIT_PAGES,
+  auditor: ['服务记录', '服务地图', '服务评价', '投诉处理', '机构在院'],
+  provider_admin: ['服务排班', '服务记录', '异常处理', '服务评价', '投诉处理', '机构在院'],
+  coordinator: ['服务记录', '投诉处理', '机构在院'],
+  nurse: ['服务记录'],
+  intake: [],
+  caregiver: [],
+  applicant: []
 }
 
 function expectMenu(menu, present, absent, who) {
@@ -132,11 +150,23 @@ await run('menus', [
     }
     await logout(page)
   }],
-  ['care menus follow each role\'s routes', async ({ page }) => {
+  ['care and service-delivery menus follow each role\'s routes', async ({ page }) => {
     for (const [user, present] of Object.entries(CARE_MENUS)) {
       await login(page, user)
       const menu = await menuTexts(page)
       expectMenu(menu, present, CARE_PAGES.filter((t) => !present.includes(t)), user)
+      const visits = VISIT_MENUS[user]
+      expectMenu(menu, visits, VISIT_PAGES.filter((t) => !visits.includes(t)), user)
+      await logout(page)
+    }
+  }],
+  ['caregivers and family accounts cannot open the staff\'s service-delivery pages by address', async ({ page }) => {
+    for (const user of ['caregiver', 'applicant']) {
+      await login(page, user)
+      for (const path of ['/schedule', '/visits', '/visit-exceptions', '/visit-map', '/ratings', '/presence']) {
+        await page.goto(path)
+        await page.locator('.el-result', { hasText: '无权访问' }).waitFor()
+      }
       await logout(page)
     }
   }],
