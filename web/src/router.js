@@ -2,15 +2,25 @@
 // (meta.api); the menu shows it and the guard lets the user in only when the server lists that
 // route for the user. Unauthenticated users go to the login page (keeping the intended route), and
 // users who must change their initial password are held on 我的账号 until they do.
-import { createRouter, createWebHistory } from 'vue-router'
+// Two pages stand outside the layout: 今日服务, the caregiver's full-screen phone page (a caregiver
+// signing in on a phone lands there), and the public rating page of a visit's short link (/r/:token,
+// no sign-in).
+import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
 import { session, loadMe, can, clearSession } from './session.js'
 import { APP_TITLE, pages, safeRedirect } from './nav.js'
 import { setAuthHandlers, showError } from './api.js'
 import MainLayout from './layouts/MainLayout.vue'
 import LoginView from './views/LoginView.vue'
 
+// Phones (and small tablets held upright): where a caregiver works from.
+const PHONE_QUERY = '(max-width: 767px)'
+
 const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { title: '登录', public: true } },
+  { path: '/caregiver', name: 'caregiver-today', component: () => import('./views/CaregiverView.vue'),
+    meta: { title: '今日服务', api: 'POST /api/v1/visits/checkin' } },
+  { path: '/r/:token', name: 'rating-link', component: () => import('./views/RatingLinkView.vue'), props: true,
+    meta: { title: '服务评价', public: true } },
   {
     path: '/',
     component: MainLayout,
@@ -30,7 +40,7 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 })
 })
 
-router.beforeEach(async (to) => {
+router.beforeEach(async (to, from) => {
   if (!session.loaded) {
     try {
       await loadMe()
@@ -53,6 +63,11 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.api && !can(to.meta.api)) {
     return { name: 'forbidden', query: { from: to.fullPath } }
+  }
+  // a caregiver on a phone starts the day on 今日服务 (after signing in, or opening the site)
+  if (to.name === 'home' && (from.name === 'login' || from === START_LOCATION) && session.user.role === 'caregiver' &&
+      can('POST /api/v1/visits/checkin') && window.matchMedia(PHONE_QUERY).matches) {
+    return { name: 'caregiver-today' }
   }
   return true
 })
