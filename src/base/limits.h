@@ -218,4 +218,22 @@
 /* Item codes recorded on one visit. */
 #define LIMIT_VISIT_ITEMS 40
 
+/* ---- settlement (rules/settle.h) ---- */
+
+/* Adjustment lines (corrections of an approved month, amounts recovered by penalties) one beneficiary-month
+ * carries: a handful in practice; more belong on a later statement. */
+#define LIMIT_SETTLE_ADJUSTMENTS 16
+/* Lines one beneficiary-month may produce: at most 14 computed (the fund's base and its three deductions, the
+ * relative's allowance and its withholding, two supplementary sources with base and three deductions each; hourly
+ * has at most 5) plus the adjustments, rounded up. */
+#define LIMIT_SETTLE_LINES 32
+/* Certification periods and hospital stays of one beneficiary overlapping one month (a renewal makes two
+ * certification periods; a stay a week is already extreme). */
+#define LIMIT_SETTLE_PERIODS 8
+#define LIMIT_SETTLE_STAYS 16
+/* Visits and minutes of one beneficiary-month in one category: three visits a day for 31 days, and every minute of
+ * the month. Larger counts are a caller's bug. */
+#define LIMIT_SETTLE_VISITS (31 * 21)
+#define LIMIT_SETTLE_MINUTES (31 * 24 * 60)
+
 #endif

@@ -481,7 +481,7 @@ int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag)
 	static const char *const top[] = {"format", "id", "name", "version", "region", "effective_from",
 					  "effective_until", "sources", "note", "assessment", "levels",
 					  "eligibility", "periods", "calendar", "contributions", "sharing", "care", "visits",
-					  NULL};
+					  "settlement", NULL};
 	static const char *const region_keys[] = {"name", "code", NULL};
 	static const char *const assess_keys[] = {"standard", "instrument", "note", "grades", "dimensions", "items",
 						  "combination", "self_assessment", "quality", NULL};
@@ -558,6 +558,7 @@ int scheme_from_json(json_t *doc, struct scheme **out, struct scheme_diag *diag)
 	parse_sharing(doc, s, diag);
 	sch_parse_care(doc, s, diag);
 	sch_parse_visits(doc, s, diag);
+	sch_parse_settlement(doc, s, diag);
 
 	if (diag->n) {
 		scheme_free(s);

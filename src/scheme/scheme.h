@@ -228,6 +228,80 @@ struct scheme_visits {
 	int n_complaint_categories;
 };
 
+/* ---- settlement: how a beneficiary-month is paid (DOMAIN.md 3.7; docs/SCHEMES.md, "Settlement") ---- */
+
+/* How the fund pays for care: a monthly lump sum per beneficiary pro-rated by entitled days (Zhoushan style), or the
+ * verified hours at the hourly price and institutional days at a daily rate, times the fund's share (Shanghai). */
+enum settle_method { SETTLE_METHOD_MONTHLY_PRORATED = 0, SETTLE_METHOD_HOURLY };
+/* How a monthly amount is cut for part of a month: amount x entitled days / the days of the month (calendar), or
+ * a month counted as 30 days: amount x min(entitled days, 30) / 30, a wholly entitled month paying 30/30. */
+enum settle_day_count { SETTLE_DAYS_CALENDAR = 0, SETTLE_DAYS_THIRTY };
+/* What a month short of its required visits gets: the amount x delivered / required (prorate), or nothing. */
+enum settle_shortfall { SETTLE_SHORTFALL_PRORATE = 0, SETTLE_SHORTFALL_WITHHOLD };
+/* Required visits = visits a week x entitled days / 7, rounded to the nearest whole visit, down or up. */
+enum settle_required_rounding { SETTLE_REQUIRED_NEAREST = 0, SETTLE_REQUIRED_DOWN, SETTLE_REQUIRED_UP };
+
+/* Who pays a settlement line (资金来源): the LTCI fund, a supplementary insurance bought by the beneficiary
+ * (惠民型商业补充保险, Zhoushan's 舟惠保), social assistance (社会救助福利护理保障). */
+enum fund_source { SOURCE_FUND = 0, SOURCE_SUPPLEMENTARY, SOURCE_ASSISTANCE, SOURCE_COUNT };
+/* Beneficiary flags that make a supplementary source pay: holds the supplementary insurance that month; is a
+ * medical-assistance recipient (医疗救助对象, the registry's assistance flag). */
+enum settle_flag { SETTLE_FLAG_SUPPLEMENTARY_INSURED = 0, SETTLE_FLAG_ASSISTANCE, SETTLE_FLAG_COUNT };
+
+#define SCHEME_MAX_QUALITY_GRADES 16
+#define SCHEME_MAX_EXTRA_HOURS 8
+/* A quality factor is 0.500-1.500 (per mille): beyond that it is a penalty or a bonus, not a factor. */
+#define SCHEME_QUALITY_MIN_PM 500
+#define SCHEME_QUALITY_MAX_PM 1500
+/* Most visits a month short of the requirement that are forgiven (a month has at most 31 days). */
+#define SCHEME_MAX_TOLERANCE_VISITS 31
+/* Longest home-care spell counted for the extra hours, in months (ten years). */
+#define SCHEME_MAX_SPELL_MONTHS 120
+
+/* A supplementary source: paid, as services delivered by the provider, to beneficiaries with its flag. */
+struct scheme_supplement {
+	enum fund_source source;              /* SOURCE_SUPPLEMENTARY or SOURCE_ASSISTANCE; each source at most once */
+	enum settle_flag flag;                /* the beneficiary flag that makes one eligible */
+	char name[64];                        /* the payer: 舟惠保 */
+	char label[64];                       /* the statement line: 舟惠保护理服务 */
+	int64_t monthly_fen[CARE_MODE_COUNT]; /* a month in each mode; 0 = nothing in that mode */
+};
+
+struct scheme_quality_grade {
+	char grade[16];                       /* a provider credit grade: A, B, C ... */
+	int permille;                         /* its factor x 1000 */
+};
+
+/* Extra service for high levels staying at home (Shanghai: grades 5-6, +1 h a month in months 2-6 of home care,
+ * +2 h from the 7th), or cash instead, at the beneficiary's choice. */
+struct scheme_extra_hours {
+	bool levels[SCHEME_MAX_LEVEL + 1];
+	int from_month, until_month;          /* months of the continuous home-care spell, 1 = its first; until 0 = open */
+	int minutes;                          /* extra billable minutes a month */
+	int64_t cash_fen;                     /* or this much cash a month (pro-rated like any monthly amount) */
+};
+
+/* $.settlement. Optional: without it (defined false) nothing can be settled under the scheme. */
+struct scheme_settlement {
+	bool defined;
+	enum settle_method method;
+	enum settle_day_count day_count;
+	/* monthly_prorated only */
+	enum settle_shortfall shortfall;
+	int tolerance_visits;                 /* a month short by at most this many visits is paid in full */
+	enum settle_required_rounding required_rounding;
+	struct scheme_supplement supplements[SOURCE_COUNT - 1];
+	int n_supplements;
+	/* both methods */
+	int quality_default_pm;               /* a provider without a grade (or before grades exist) */
+	struct scheme_quality_grade grades[SCHEME_MAX_QUALITY_GRADES];
+	int n_grades;
+	/* hourly only */
+	struct scheme_extra_hours extra[SCHEME_MAX_EXTRA_HOURS];
+	int n_extra;
+	int64_t institution_daily_fen[SCHEME_MAX_LEVEL + 1]; /* per level; 0 = none */
+};
+
 struct scheme_periods {
 	int validity_months;          /* certified level valid at most this long */
 	int publication_days;         /* 公示 period */
@@ -258,6 +332,7 @@ struct scheme {
 	struct scheme_assessment assess;
 	struct scheme_care care;
 	struct scheme_visits visits;    /* $.visits; visits.defined false when absent */
+	struct scheme_settlement settle; /* $.settlement; settle.defined false when absent */
 	int32_t *holidays;
 	int n_holidays;
 	int32_t *workdays;
@@ -331,6 +406,27 @@ const struct scheme_complaint_category *scheme_complaint_category(const struct s
  * audio_max_mb, rating_days, attestation_day, complaint_categories: [{key, name, days}]}. Without a visits section:
  * defined false, note null, every figure 0 and no categories. */
 json_t *scheme_visits_json(const struct scheme *s);
+
+/* ---- settlement ---- */
+
+/* "fund", "supplementary", "assistance" ("unknown" out of range); parse gives -1 if unknown (or NULL). */
+const char *fund_source_name(enum fund_source src);
+/* 长护险基金, 补充保险, 社会救助 ("未知" out of range). */
+const char *fund_source_label(enum fund_source src);
+int fund_source_parse(const char *name);
+/* "supplementary_insured", "assistance" ("unknown" out of range); parse gives -1 if unknown (or NULL). */
+const char *settle_flag_name(enum settle_flag f);
+int settle_flag_parse(const char *name);
+/* The supplement paid by src, or NULL if the scheme has none (or no settlement section). Points into s. */
+const struct scheme_supplement *scheme_supplement(const struct scheme *s, enum fund_source src);
+/* The quality factor (per mille) of a provider credit grade: the default for NULL or "" (no grade yet), the
+ * grade's factor if the table has it, -1 if the grade is unknown to the scheme. */
+int scheme_quality_permille(const struct scheme *s, const char *grade);
+/* The settlement rules for clients (new reference): {defined, note, method, day_count, rounding, shortfall: {policy,
+ * tolerance_visits, required_rounding} or null, supplements: [{source, flag, name, label, monthly_fen: {mode: fen}}],
+ * quality: {default_permille, grades: [{grade, permille}]}, extra_hours: [{levels, from_month, until_month, minutes,
+ * cash_fen}], institution_daily: [{level, daily_fen}]}. Without the section: {defined: false} and empty parts. */
+json_t *scheme_settlement_json(const struct scheme *s);
 
 /* A JSON summary for the API (identity, dates, levels, periods). */
 json_t *scheme_summary_json(const struct scheme *s);

@@ -32,5 +32,8 @@ void sch_free_care(struct scheme *s);
 const struct scheme_service_item *sch_care_item(const struct scheme_care *c, const char *code);
 /* $.visits (optional): verification thresholds, time limits, complaint categories; needs $.care parsed. */
 void sch_parse_visits(json_t *doc, struct scheme *s, struct scheme_diag *d);
+/* $.settlement (optional): method, day count, shortfall, supplements, quality factors, extra hours, daily rates;
+ * needs $.levels and $.care parsed. */
+void sch_parse_settlement(json_t *doc, struct scheme *s, struct scheme_diag *d);
 
 #endif
