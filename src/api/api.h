@@ -142,6 +142,8 @@ int api_visits_checkin(struct http_req *r);
 int api_visits_checkout(struct http_req *r);
 int api_visits_audio(struct http_req *r);
 int api_visits_map(struct http_req *r);
+int api_visits_exception_summary(struct http_req *r);
+int api_visits_audio_get(struct http_req *r);
 
 #include "api/api_feedback.h"
 

@@ -24,6 +24,8 @@ static int rating_filter(struct http_req *r, struct rating_filter *f, bool paged
 		rc = req_query_int(r, "provider_id", 0, 1, INT64_MAX, &f->provider_id);
 	if (!rc)
 		rc = req_query_int(r, "stars", 0, 1, 5, &stars);
+	if (!rc && paged)
+		rc = req_query_int(r, "visit_id", 0, 1, INT64_MAX, &f->visit_id);
 	f->stars = (int)stars;
 	f->from = req_query(r, "from");
 	f->to = req_query(r, "to");

@@ -48,6 +48,8 @@
 #define PATTERN_READERS                                                                                           \
 	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_NURSE) | ROLE_BIT(ROLE_COORDINATOR) |        \
 	 ROLE_BIT(ROLE_PROVIDER_ADMIN))
+/* visit recordings: the bureau and auditors (their area), provider staff (their provider's visits) */
+#define AUDIO_READERS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_PROVIDER_ADMIN))
 #define STATS_READERS                                                                                             \
 	(ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_COMMITTEE))
 
@@ -75,9 +77,10 @@ static const char *const q_provider_id[] = {"provider_id", NULL};
 static const char *const q_plans[] = {"status", "person_id", "provider_id", "mode", "page", "page_size", NULL};
 static const char *const q_mode[] = {"mode", NULL};
 static const char *const q_visits[] = {"from", "to", "caregiver_id", "provider_id", "person_id", "plan_id", "status",
-				       "verify_state", "review_state", "mine", "page", "page_size", NULL};
+				       "verify_state", "review_state", "reason", "mine", "page", "page_size", NULL};
+static const char *const q_visit_summary[] = {"from", "to", "provider_id", NULL};
 static const char *const q_seconds[] = {"seconds", NULL};
-static const char *const q_date[] = {"date", NULL};
+static const char *const q_map[] = {"date", "provider_id", NULL};
 static const char *const q_audit[] = {"user_id", "username", "action", "target_type", "target_id", "outcome",
 				      "from", "to", "page", "page_size", NULL};
 
@@ -251,7 +254,10 @@ const struct route api_routes[] = {
 	 "护理员签到（可离线补传）"},
 	{"POST", "/api/v1/visits/checkout", CAREGIVER, ROUTE_BODY, "visit.checkout", NULL, api_visits_checkout,
 	 "护理员签退并核验"},
-	{"GET", "/api/v1/visits/map", FUND_READERS, 0, NULL, q_date, api_visits_map, "当日服务地图"},
+	/* literal paths before /api/v1/visits/:id */
+	{"GET", "/api/v1/visits/map", FUND_READERS, 0, NULL, q_map, api_visits_map, "当日服务地图"},
+	{"GET", "/api/v1/visits/exceptions/summary", PATTERN_READERS, 0, NULL, q_visit_summary,
+	 api_visits_exception_summary, "核验异常统计（按审核状态、按异常原因）"},
 	{"GET", "/api/v1/visits", VISIT_READERS, 0, NULL, q_visits, api_visits_list, "服务记录"},
 	{"POST", "/api/v1/visits", SCHEDULERS, ROUTE_BODY, "visit.create", NULL, api_visits_create, "安排一次上门服务"},
 	{"GET", "/api/v1/visits/:id", VISIT_READERS, 0, NULL, NULL, api_visits_get, "服务记录详情"},
@@ -263,6 +269,8 @@ const struct route api_routes[] = {
 	 "取消排班"},
 	{"POST", "/api/v1/visits/:id/audio", CAREGIVER, ROUTE_UPLOAD | ROUTE_AUDIO, "visit.audio", q_seconds,
 	 api_visits_audio, "上传服务全程录音"},
+	{"GET", "/api/v1/visits/:id/audio", AUDIO_READERS, 0, NULL, NULL, api_visits_audio_get,
+	 "下载服务录音（记入审计）"},
 	{"POST", "/api/v1/visits/:id/explain", PROVIDER_ADMINS, ROUTE_BODY, "visit.explain", NULL, api_visits_explain,
 	 "机构说明异常"},
 	{"POST", "/api/v1/visits/:id/decision", BUREAU, ROUTE_BODY, "visit.decide", NULL, api_visits_decide,

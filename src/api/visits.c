@@ -1,11 +1,11 @@
-/* visits.c: routes for scheduling, the caregiver's check-in and check-out, visit records, exceptions, locks and the
- * map of a day's visits. */
+/* visits.c: routes for scheduling, the caregiver's check-in and check-out, visit records (with their rating and
+ * recording), exceptions and their counts, locks and the map of a day's visits. */
 #include <string.h>
 
 #include "api/api.h"
-#include "base/date.h"
-#include "rules/verify.h"
+#include "base/str.h"
 #include "svc/care_plan.h"
+#include "svc/feedback.h"
 #include "svc/visit.h"
 
 int api_visits_rules(struct http_req *r)
@@ -73,14 +73,30 @@ int api_visits_schedule(struct http_req *r)
 	return rc;
 }
 
+/* Who reads a visit's rating with its record: the readers of the ratings list and the family (who gave it). */
+static bool sees_rating(const struct actor *a)
+{
+	return a->role == ROLE_BUREAU || a->role == ROLE_AUDITOR || a->role == ROLE_PROVIDER_ADMIN ||
+	       a->role == ROLE_APPLICANT;
+}
+
 static int reply_visit(struct http_req *r, int64_t id, int status)
 {
-	json_t *out;
+	json_t *out, *rating = NULL;
 	int rc = visit_get(r->db, r->app->scheme, &r->actor, id, &out, &r->err);
 
-	if (!rc)
-		req_reply(r, status, out);
-	return rc;
+	if (rc)
+		return rc;
+	if (sees_rating(&r->actor)) {
+		rc = rating_of_visit(r->db, id, &rating, &r->err);
+		if (rc) {
+			json_decref(out);
+			return rc;
+		}
+		json_object_set_new(out, "rating", rating);
+	}
+	req_reply(r, status, out);
+	return 0;
 }
 
 int api_visits_create(struct http_req *r)
@@ -113,11 +129,41 @@ int api_visits_list(struct http_req *r)
 	f.status = req_query(r, "status");
 	f.verify_state = req_query(r, "verify_state");
 	f.review_state = req_query(r, "review_state");
+	f.reason = req_query(r, "reason");
 	f.mine = mine && strcmp(mine, "1") == 0;
-	rc = visit_list(r->db, &r->actor, &f, &out, &r->err);
+	rc = visit_list(r->db, r->app->scheme, &r->actor, &f, &out, &r->err);
 	if (!rc)
 		req_reply(r, 200, out);
 	return rc;
+}
+
+int api_visits_exception_summary(struct http_req *r)
+{
+	struct visit_filter f = {0};
+	json_t *out;
+	int rc = req_query_int(r, "provider_id", 0, 1, INT64_MAX, &f.provider_id);
+
+	if (rc)
+		return rc;
+	f.from = req_query(r, "from");
+	f.to = req_query(r, "to");
+	rc = visit_exception_summary(r->db, &r->actor, &f, &out, &r->err);
+	if (!rc)
+		req_reply(r, 200, out);
+	return rc;
+}
+
+/* The recording of a visit, streamed from the file store (every download audited). */
+int api_visits_audio_get(struct http_req *r)
+{
+	char path[800], type[64], name[128];
+	int64_t id;
+	int rc = req_param_id(r, 0, &id);
+
+	if (!rc)
+		rc = visit_audio_file(r->db, &r->actor, id, r->app->cfg.data_dir, path, sizeof path, type, sizeof type, name,
+				      sizeof name, &r->err);
+	return rc ? rc : req_reply_file(r, path, type, name);
 }
 
 int api_visits_get(struct http_req *r)
@@ -186,27 +232,45 @@ int api_visits_correct(struct http_req *r)
 	return step(r, visit_correct);
 }
 
+/* The visit a check-in or check-out names, as the target of its audit row if the service writes none (refused). */
+static void target_from_body(struct http_req *r)
+{
+	json_t *v = json_object_get(r->json, "visit_id");
+
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		req_target(r, "visit", json_integer_value(v));
+}
+
 int api_visits_checkin(struct http_req *r)
 {
 	int64_t id = 0;
 	json_t *out = NULL;
-	int rc = visit_checkin(r->db, r->app->scheme, &r->actor, r->json, &id, &out, &r->err);
+	int rc;
 
+	target_from_body(r);
+	rc = visit_checkin(r->db, r->app->scheme, &r->actor, r->json, &id, &out, &r->err);
 	if (rc)
 		return rc;
 	if (out) {
 		req_reply(r, 200, out);
 		return 0;
 	}
-	return reply_visit(r, id, 200); /* a record sent again: the visit as recorded */
+	/* a record sent again: the visit as recorded; the dispatcher's audit row names it */
+	req_target(r, "visit", id);
+	return reply_visit(r, id, 200);
 }
 
 int api_visits_checkout(struct http_req *r)
 {
 	int64_t id = 0;
-	int rc = visit_checkout(r->db, r->app->scheme, &r->actor, r->json, &id, &r->err);
+	int rc;
 
-	return rc ? rc : reply_visit(r, id, 200);
+	target_from_body(r);
+	rc = visit_checkout(r->db, r->app->scheme, &r->actor, r->json, &id, &r->err);
+	if (rc)
+		return rc;
+	req_target(r, "visit", id); /* for the audit row of a record sent again (nothing written) */
+	return reply_visit(r, id, 200);
 }
 
 int api_visits_audio(struct http_req *r)
@@ -227,42 +291,16 @@ int api_visits_audio(struct http_req *r)
 	return reply_visit(r, id, 200);
 }
 
-/* The day's visits as points for the map: where each check-in happened, and its state. */
+/* The day's visits as points for the map: where each check-in happened, and its state; scoped like the list. */
 int api_visits_map(struct http_req *r)
 {
-	const char *date = req_query(r, "date");
-	char today[DATE_STR];
-	struct db_stmt *st = NULL;
-	json_t *items;
-	int32_t d;
-	int rc;
+	int64_t provider = 0;
+	json_t *out;
+	int rc = req_query_int(r, "provider_id", 0, 1, INT64_MAX, &provider);
 
-	if (date && !date_parse(date, &d))
-		return err_set(&r->err, ERR_INVALID, "date", "日期应为YYYY-MM-DD");
-	date_format(date_today_cn(), today);
-	rc = db_query(r->db, &st, &r->err,
-		      "SELECT v.id, v.checkin_lat_e6, v.checkin_lon_e6, v.status, v.verify_state, v.reasons, pr.name, p.lat_e6,"
-		      " p.lon_e6 FROM visits v JOIN providers pr ON pr.id = v.provider_id JOIN persons p ON p.id = v.person_id"
-		      " WHERE v.visit_date = $1 AND v.status IN ('in_progress', 'done') ORDER BY v.id LIMIT $2",
-		      DB_TEXT(date ? date : today), DB_INT(LIMIT_MAP_POINTS));
-	if (rc)
-		return rc;
-	items = json_array();
-	while ((rc = db_step(st, &r->err)) == DB_ROW) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "status", db_col_text(st, 3),
-				      "verify_state", db_col_text(st, 4), "provider", db_col_text(st, 6));
-		json_object_set_new(o, "lat", db_col_null(st, 1) ? json_null() : json_real((double)db_col_int(st, 1) / 1e6));
-		json_object_set_new(o, "lon", db_col_null(st, 2) ? json_null() : json_real((double)db_col_int(st, 2) / 1e6));
-		json_object_set_new(o, "home_lat", db_col_null(st, 7) ? json_null() : json_real((double)db_col_int(st, 7) / 1e6));
-		json_object_set_new(o, "home_lon", db_col_null(st, 8) ? json_null() : json_real((double)db_col_int(st, 8) / 1e6));
-		json_object_set_new(o, "reasons", verify_reasons_json((uint32_t)db_col_int(st, 5)));
-		json_array_append_new(items, o);
-	}
-	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(items);
-		return rc;
-	}
-	req_reply(r, 200, json_pack("{s:s, s:o}", "date", date ? date : today, "items", items));
-	return 0;
+	if (!rc)
+		rc = visit_map(r->db, &r->actor, req_query(r, "date"), provider, &out, &r->err);
+	if (!rc)
+		req_reply(r, 200, out);
+	return rc;
 }

@@ -99,6 +99,7 @@ struct http_req {
 	const char *resp_type;
 	char set_cookie[512];
 	char disposition[256];         /* Content-Disposition of a file reply */
+	char file_type[96];            /* ... and its content type (the handler's string may not outlive it) */
 	int resp_fd;                   /* a file reply: sent from this descriptor (-1 if none) */
 	uint64_t start_ns;
 	bool replied;

@@ -59,7 +59,8 @@ int req_reply_file(struct http_req *r, const char *path, const char *type, const
 	if (r->resp_fd >= 0)
 		close(r->resp_fd);
 	r->resp_fd = fd;
-	r->resp_type = type;
+	str_copy(r->file_type, type, sizeof r->file_type);
+	r->resp_type = r->file_type;
 	r->status = 200;
 	r->replied = true;
 	snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", download_name);

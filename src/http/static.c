@@ -119,6 +119,7 @@ int static_serve(struct app *app, const char *method, const char *path, struct M
 	if (index || str_starts(rel, "index.html"))
 		MHD_add_response_header(*resp, "Content-Security-Policy",
 					"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
-					" font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'");
+					" font-src 'self' data:; connect-src 'self'; media-src 'self' blob:;"
+					" frame-ancestors 'none'; base-uri 'self'");
 	return 200;
 }

@@ -155,6 +155,103 @@ static int insert_visit(struct db *db, struct demo_rng *r, const struct plan_row
 		      DB_INT(demo_pick(r, 25) == 0), DB_TEXT(done ? token : NULL));
 }
 
+/* The week ahead as a provider's 排班 would make it: a weekly pattern for each home and family plan in force with
+ * its usual caregiver (the one of its latest visit) on its first weekdays, and the scheduled visits of the next seven
+ * days from it (one plan in five left without, for the provider to arrange). The demo caregiver account's caregiver gets three of her provider's beneficiaries on days that
+ * include today, so her phone page has work on any day of the week. */
+static int schedule_week(struct db *db, int32_t today, int64_t now, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct week_plan {
+		int64_t id, person, provider, caregiver;
+		char mode[16];
+		int per_week;
+	} *wp = NULL;
+	int n = 0, cap = 0, mine = 0, rc;
+	int64_t demo_cg = 0, demo_provider = 0;
+	char today_s[DATE_STR];
+
+	date_format(today, today_s);
+	rc = db_query0(db, &st, e,
+		       "SELECT c.id, c.provider_id FROM caregivers c JOIN users u ON u.id = c.user_id"
+		       " WHERE u.username = 'caregiver'");
+	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		demo_cg = db_col_int(st, 0);
+		demo_provider = db_col_int(st, 1);
+	}
+	if (rc == DB_ROW || rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	if (!rc)
+		rc = db_query(db, &st, e,
+			      "SELECT cp.id, cp.person_id, cp.provider_id, cp.mode, cp.visits_per_week,"
+			      " (SELECT v.caregiver_id FROM visits v WHERE v.plan_id = cp.id ORDER BY v.id DESC LIMIT 1)"
+			      " FROM care_plans cp JOIN persons p ON p.id = cp.person_id"
+			      " WHERE cp.status = 'active' AND cp.mode IN ('home', 'family') AND cp.effective_from <= $1"
+			      " AND (cp.ended_on IS NULL OR cp.ended_on >= $1) AND p.death_date IS NULL"
+			      " AND p.lat_e6 IS NOT NULL ORDER BY cp.id",
+			      DB_TEXT(today_s));
+	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		rc = 0;
+		if (db_col_null(st, 5))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			wp = realloc(wp, (size_t)cap * sizeof *wp);
+			if (!wp)
+				abort();
+		}
+		wp[n].id = db_col_int(st, 0);
+		wp[n].person = db_col_int(st, 1);
+		wp[n].provider = db_col_int(st, 2);
+		str_copy(wp[n].mode, db_col_text(st, 3), sizeof wp[n].mode);
+		wp[n].per_week = (int)db_col_int(st, 4);
+		wp[n].caregiver = db_col_int(st, 5);
+		n++;
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	for (int i = 0; !rc && i < n; i++) {
+		static const char *const starts[] = {"08:30", "10:30", "14:00", "16:00"};
+		bool hers = demo_cg && wp[i].provider == demo_provider && mine < 3;
+		int days[7] = {0}, n_days = wp[i].per_week < 7 ? wp[i].per_week : 7;
+		const char *start = starts[hers ? 1 + mine : (int)(wp[i].id % 4)];
+		if (hers) {
+			wp[i].caregiver = demo_cg;
+			mine++;
+		} else if (wp[i].id % 5 == 0) {
+			continue; /* one plan in five still waits for its provider's 排班 */
+		}
+		/* weekdays: Monday on for most; today, every other day after, for hers */
+		for (int k = 0; k < n_days; k++)
+			days[k] = hers ? (date_weekday(today) - 1 + 2 * k) % 7 + 1 : k + 1;
+		for (int k = 0; !rc && k < n_days; k++)
+			rc = db_exec(db, NULL, e,
+				     "INSERT INTO visit_patterns (plan_id, weekday, start_time, caregiver_id, created_by, created_at)"
+				     " VALUES ($1, $2, $3, $4, 'system:demo', $5) ON CONFLICT DO NOTHING",
+				     DB_INT(wp[i].id), DB_INT(days[k]), DB_TEXT(start), DB_INT(wp[i].caregiver), DB_INT(now));
+		for (int32_t d = today; !rc && d < today + 7; d++) {
+			char ds[DATE_STR];
+			bool on = false;
+			for (int k = 0; k < n_days; k++)
+				on = on || days[k] == date_weekday(d);
+			if (!on)
+				continue;
+			date_format(d, ds);
+			rc = db_exec(db, NULL, e,
+				     "INSERT INTO visits (plan_id, person_id, provider_id, caregiver_id, mode, visit_date,"
+				     " planned_start, status, created_by, created_at, updated_at)"
+				     " SELECT $1, $2, $3, $4, $5, $6, $7, 'scheduled', 'system:demo', $8, $8"
+				     " WHERE NOT EXISTS (SELECT 1 FROM visits WHERE plan_id = $1 AND visit_date = $6)",
+				     DB_INT(wp[i].id), DB_INT(wp[i].person), DB_INT(wp[i].provider), DB_INT(wp[i].caregiver),
+				     DB_TEXT(wp[i].mode), DB_TEXT(ds), DB_TEXT(start), DB_INT(now));
+		}
+	}
+	free(wp);
+	return rc;
+}
+
 int demo_visits_load(struct db *db, const struct scheme *s, struct demo_summary *out, struct err *e)
 {
 	struct demo_rng r = {0x715175ULL};
@@ -362,6 +459,8 @@ int demo_visits_load(struct db *db, const struct scheme *s, struct demo_summary 
 					     DB_INT(now - cs[i].age * 86400), DB_INT(visit));
 		}
 	}
+	if (!rc)
+		rc = schedule_week(db, today, now, e);
 	out->visits = visits;
 	return rc;
 }

@@ -556,6 +556,31 @@ int rating_get(struct db *db, int64_t id, json_t **out, struct err *e)
 	return rc;
 }
 
+int rating_of_visit(struct db *db, int64_t visit_id, json_t **out, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_query(db, &st, e,
+			  "SELECT stars, tags, comment, dispute, rated_by, rated_at FROM visit_ratings WHERE visit_id = $1",
+			  DB_INT(visit_id));
+
+	*out = NULL;
+	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		const char *dispute = db_col_text(st, 3);
+		rc = 0;
+		*out = json_pack("{s:i, s:o, s:o, s:o, s:o, s:s, s:I}", "stars", (int)db_col_int(st, 0), "tags",
+				 tags_of(db_col_text(st, 1)), "comment", jx_str_or_null(db_col_text(st, 2)), "dispute",
+				 jx_str_or_null(dispute), "dispute_label",
+				 dispute ? json_string(or_key(LABEL(disputes, dispute), dispute)) : json_null(), "channel",
+				 strcmp(db_col_text(st, 4), "link") == 0 ? "link" : "portal", "rated_at",
+				 (json_int_t)db_col_int(st, 5));
+	} else if (rc == DB_DONE) {
+		rc = 0;
+		*out = json_null();
+	}
+	db_done(st);
+	return rc;
+}
+
 static int rating_filter_args(const struct rating_filter *f, char from[DATE_STR], char to[DATE_STR], struct err *e)
 {
 	int rc = filter_day(f->from, "from", from, e);
@@ -586,13 +611,14 @@ int rating_list(struct db *db, const struct actor *a, const struct rating_filter
 	visibility(a, &v);
 #define ARGS                                                                                                       \
 	DB_INT(v.provider), DB_TEXT(v.area), DB_INT(v.family), DB_INT(f->provider_id), DB_TEXT(from), DB_TEXT(to),   \
-		DB_INT(f->stars)
-	rc = db_int(db, &total, e, "SELECT COUNT(*)" RATING_FROM RATING_WHERE " AND ($7 = 0 OR r.stars = $7)", ARGS);
+		DB_INT(f->stars), DB_INT(f->visit_id)
+#define AND_LIST " AND ($7 = 0 OR r.stars = $7) AND ($8 = 0 OR r.visit_id = $8)"
+	rc = db_int(db, &total, e, "SELECT COUNT(*)" RATING_FROM RATING_WHERE AND_LIST, ARGS);
 	if (!rc)
 		rc = db_query(db, &st, e,
-			      "SELECT " RATING_COLS RATING_FROM RATING_WHERE " AND ($7 = 0 OR r.stars = $7)"
-			      " ORDER BY r.id DESC LIMIT $8 OFFSET $9",
+			      "SELECT " RATING_COLS RATING_FROM RATING_WHERE AND_LIST " ORDER BY r.id DESC LIMIT $9 OFFSET $10",
 			      ARGS, DB_INT(f->page_size), DB_INT((int64_t)(f->page - 1) * f->page_size));
+#undef AND_LIST
 #undef ARGS
 	if (rc)
 		return rc;

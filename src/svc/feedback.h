@@ -31,6 +31,7 @@
 
 struct rating_filter {
 	int64_t provider_id;
+	int64_t visit_id;          /* 0: any (the list only) */
 	int stars;                 /* 0: any */
 	const char *from, *to;     /* visit dates, inclusive */
 	int page, page_size;
@@ -72,6 +73,9 @@ int rating_by_portal(struct db *db, const struct scheme *s, struct actor *a, int
 		     int64_t *id, struct err *e);
 /* One rating as the rating routes answer it. */
 int rating_get(struct db *db, int64_t id, json_t **out, struct err *e);
+/* The rating of a visit as its record shows it: {stars, tags, comment, dispute, dispute_label, channel, rated_at},
+ * or JSON null when the visit has none. The caller has checked that the actor sees the visit. */
+int rating_of_visit(struct db *db, int64_t visit_id, json_t **out, struct err *e);
 /* Ratings visible to the actor, newest first: a list page. */
 int rating_list(struct db *db, const struct actor *a, const struct rating_filter *f, json_t **out, struct err *e);
 /* Per provider: ratings, average stars (2 decimals), count per star, disputes; and the same over all.

@@ -2,10 +2,12 @@
  * verification itself is in visit_verify.c. */
 #include "svc/visit.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/date.h"
 #include "base/geo.h"
@@ -270,6 +272,7 @@ int visit_schedule(struct db *db, const struct scheme *s, struct actor *a, const
 {
 	static const struct jx_field fields[] = {
 		{"plan_id", JX_INT, JX_NULLABLE, 1, INT64_MAX},
+		{"provider_id", JX_INT, JX_NULLABLE, 1, INT64_MAX},
 		{"from", JX_STRING, JX_REQUIRED, 10, 10},
 		{"to", JX_STRING, JX_REQUIRED, 10, 10},
 		{NULL, 0, 0, 0, 0},
@@ -277,12 +280,15 @@ int visit_schedule(struct db *db, const struct scheme *s, struct actor *a, const
 	struct db_stmt *st = NULL;
 	struct visit_vis v;
 	int32_t from, to;
-	int64_t created = 0, skipped = 0, *plans = NULL;
+	int64_t created = 0, skipped = 0, *plans = NULL, provider = 0, known = 0;
 	int n = 0, cap = 0, rc = jx_check(in, fields, "", e);
 
 	(void)s;
 	if (rc)
 		return rc;
+	provider = jx_int(in, "provider_id", 0);
+	if (provider && a->provider_id && provider != a->provider_id)
+		return err_set(e, ERR_FORBIDDEN, "provider_id", "只能为本机构的护理计划排班");
 	if (!date_parse(jx_str(in, "from"), &from))
 		return err_set(e, ERR_INVALID, "from", "日期应为YYYY-MM-DD");
 	if (!date_parse(jx_str(in, "to"), &to) || to < from)
@@ -291,13 +297,21 @@ int visit_schedule(struct db *db, const struct scheme *s, struct actor *a, const
 		return err_set(e, ERR_INVALID, "to", "一次最多排%d天", LIMIT_SCHEDULE_DAYS + 1);
 	if (from < date_today_cn())
 		return err_set(e, ERR_INVALID, "from", "不能为过去的日期排班");
+	if (provider) {
+		rc = db_int(db, &known, e, "SELECT COUNT(*) FROM providers WHERE id = $1", DB_INT(provider));
+		if (!rc && !known)
+			rc = err_set(e, ERR_INVALID, "provider_id", "护理机构不存在");
+		if (rc)
+			return rc;
+	}
 	visit_visibility(db, a, &v);
-	/* the plans with a pattern that the actor manages */
+	/* the plans with a pattern that the actor manages: its provider's, or those of persons in its area */
 	rc = db_query(db, &st, e,
 		      "SELECT DISTINCT cp.id FROM care_plans cp JOIN visit_patterns vp ON vp.plan_id = cp.id"
-		      " WHERE cp.status IN ('active', 'confirmed') AND ($1 = 0 OR cp.provider_id = $1) AND ($2 = 0 OR cp.id = $2)"
-		      " ORDER BY cp.id",
-		      DB_INT(v.provider), DB_INT(jx_int(in, "plan_id", 0)));
+		      " JOIN persons p ON p.id = cp.person_id LEFT JOIN areas ar ON ar.id = p.area_id"
+		      " WHERE cp.status IN ('active', 'confirmed') AND ($1 = 0 OR cp.provider_id = $1) AND ($2 = '' OR ar.path LIKE $2)"
+		      " AND ($3 = 0 OR cp.id = $3) AND ($4 = 0 OR cp.provider_id = $4) ORDER BY cp.id",
+		      DB_INT(v.provider), DB_TEXT(v.area), DB_INT(jx_int(in, "plan_id", 0)), DB_INT(provider));
 	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
 		rc = 0;
 		if (n == cap) {
@@ -357,6 +371,10 @@ int visit_schedule(struct db *db, const struct scheme *s, struct actor *a, const
 	if (!rc) {
 		json_t *d = json_pack("{s:s, s:s, s:I, s:I}", "from", jx_str(in, "from"), "to", jx_str(in, "to"), "created",
 				      (json_int_t)created, "skipped", (json_int_t)skipped);
+		if (jx_has(in, "plan_id"))
+			json_object_set_new(d, "plan_id", json_integer(jx_int(in, "plan_id", 0)));
+		if (provider)
+			json_object_set_new(d, "provider_id", json_integer(provider));
 		rc = audit_append(db, a, "visit.schedule", NULL, NULL, AUDIT_OK, d, e);
 		json_decref(d);
 	}
@@ -914,7 +932,7 @@ int visit_audio(struct db *db, const struct scheme *s, struct actor *a, int64_t 
 #define VISIT_COLS                                                                                                 \
 	"v.id, v.plan_id, v.person_id, p.name, v.provider_id, pr.name, v.caregiver_id, c.name, v.mode, v.visit_date,"  \
 	" v.planned_start, v.status, v.checkin_at, v.checkout_at, v.minutes, v.verify_state, v.reasons,"              \
-	" v.review_state, v.late, v.disputed, ar.name, v.items"
+	" v.review_state, v.late, v.disputed, ar.name, v.items, v.unlocked_until"
 #define VISIT_FROM                                                                                                 \
 	" FROM visits v JOIN persons p ON p.id = v.person_id LEFT JOIN areas ar ON ar.id = p.area_id"                 \
 	" JOIN providers pr ON pr.id = v.provider_id JOIN caregivers c ON c.id = v.caregiver_id"
@@ -941,28 +959,57 @@ static json_t *visit_row_json(struct db_stmt *st)
 
 	json_object_set_new(o, "reasons", verify_reasons_json((uint32_t)db_col_int(st, 16)));
 	json_object_set_new(o, "items", db_col_text(st, 21) ? json_loads(db_col_text(st, 21), 0, NULL) : json_array());
+	json_object_set_new(o, "unlocked_until", db_col_null(st, 22) || !db_col_int(st, 22) ? json_null()
+											 : json_integer(db_col_int(st, 22)));
 	return o;
 }
 
-int visit_list(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out, struct err *e)
+/* The record's lock on a row of visit_row_json: locked lock_days after the visit date unless the bureau unlocked it
+ * (visit_editable), editable the opposite. */
+static void add_lock(json_t *o, const struct scheme *s, int64_t now)
 {
-	struct db_stmt *st = NULL;
-	struct visit_vis v;
+	bool editable = visit_editable(s, jx_str(o, "visit_date"), jx_int(o, "unlocked_until", 0), now);
+
+	json_object_set_new(o, "locked", json_boolean(!editable));
+	json_object_set_new(o, "editable", json_boolean(editable));
+}
+
+/* The dates of a filter checked ('' when absent). */
+static int filter_dates(const struct visit_filter *f, struct err *e)
+{
 	int32_t d;
-	int64_t total = 0;
-	json_t *items;
-	int rc;
 
 	if (f->from && *f->from && !date_parse(f->from, &d))
 		return err_set(e, ERR_INVALID, "from", "日期应为YYYY-MM-DD");
 	if (f->to && *f->to && !date_parse(f->to, &d))
 		return err_set(e, ERR_INVALID, "to", "日期应为YYYY-MM-DD");
+	return 0;
+}
+
+int visit_list(struct db *db, const struct scheme *s, const struct actor *a, const struct visit_filter *f,
+	       json_t **out, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct visit_vis v;
+	int64_t total = 0, reason_bit = 0, now = date_now_unix();
+	json_t *items, *it;
+	size_t i;
+	int rc = filter_dates(f, e);
+
+	if (rc)
+		return rc;
 	if (f->status && *f->status && !STATUS_LABEL(f->status))
 		return err_set(e, ERR_INVALID, "status", "状态应为scheduled、in_progress、done、missed或cancelled");
 	if (f->verify_state && *f->verify_state && !VERIFY_LABEL(f->verify_state))
 		return err_set(e, ERR_INVALID, "verify_state", "核验状态应为pending、verified或exception");
 	if (f->review_state && *f->review_state && !REVIEW_LABEL(f->review_state))
 		return err_set(e, ERR_INVALID, "review_state", "审核状态应为open、explained、accepted或rejected");
+	if (f->reason && *f->reason) {
+		int bit = verify_reason_parse(f->reason);
+		if (bit < 0)
+			return err_set(e, ERR_INVALID, "reason", "异常原因应为核验规则中的原因代码（如outside_geofence、short）");
+		reason_bit = (int64_t)1 << bit;
+	}
 	visit_visibility(db, a, &v);
 	if (f->mine && !v.caregiver)
 		v.caregiver = -1;
@@ -970,17 +1017,17 @@ int visit_list(struct db *db, const struct actor *a, const struct visit_filter *
 	" WHERE " VISIT_VISIBLE " AND ($5 = '' OR v.visit_date >= $5) AND ($6 = '' OR v.visit_date <= $6)"            \
 	" AND ($7 = 0 OR v.caregiver_id = $7) AND ($8 = 0 OR v.provider_id = $8) AND ($9 = 0 OR v.person_id = $9)"    \
 	" AND ($10 = 0 OR v.plan_id = $10) AND ($11 = '' OR v.status = $11) AND ($12 = '' OR v.verify_state = $12)"  \
-	" AND ($13 = '' OR v.review_state = $13)"
+	" AND ($13 = '' OR v.review_state = $13) AND ($14 = 0 OR (v.reasons & $14) <> 0)"
 #define ARGS                                                                                                       \
 	DB_INT(v.provider), DB_TEXT(v.area), DB_INT(v.family), DB_INT(v.caregiver), DB_TEXT(f->from ? f->from : ""),  \
 		DB_TEXT(f->to ? f->to : ""), DB_INT(f->caregiver_id), DB_INT(f->provider_id), DB_INT(f->person_id),      \
 		DB_INT(f->plan_id), DB_TEXT(f->status ? f->status : ""), DB_TEXT(f->verify_state ? f->verify_state : ""), \
-		DB_TEXT(f->review_state ? f->review_state : "")
+		DB_TEXT(f->review_state ? f->review_state : ""), DB_INT(reason_bit)
 	rc = db_int(db, &total, e, "SELECT COUNT(*)" VISIT_FROM WHERE, ARGS);
 	if (!rc)
 		rc = db_query(db, &st, e,
 			      "SELECT " VISIT_COLS VISIT_FROM WHERE
-			      " ORDER BY v.visit_date DESC, v.planned_start, v.id DESC LIMIT $14 OFFSET $15",
+			      " ORDER BY v.visit_date DESC, v.planned_start, v.id DESC LIMIT $15 OFFSET $16",
 			      ARGS, DB_INT(f->page_size), DB_INT((int64_t)(f->page - 1) * f->page_size));
 #undef ARGS
 #undef WHERE
@@ -992,7 +1039,79 @@ int visit_list(struct db *db, const struct actor *a, const struct visit_filter *
 		json_decref(items);
 		return rc;
 	}
+	json_array_foreach(items, i, it)
+		add_lock(it, s, now);
 	*out = rows_page(items, total, f->page, f->page_size);
+	return 0;
+}
+
+/* [{code, text, count}] of the reasons counted in n (bit order, only those found). */
+static json_t *reason_counts(const int64_t n[VR_COUNT])
+{
+	json_t *arr = json_array();
+
+	for (int b = 0; b < VR_COUNT; b++)
+		if (n[b])
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "code", verify_reason_code((enum verify_reason)b),
+							     "text", verify_reason_text((enum verify_reason)b), "count",
+							     (json_int_t)n[b]));
+	return arr;
+}
+
+int visit_exception_summary(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out,
+			    struct err *e)
+{
+	enum { N_REVIEW = sizeof review_states / sizeof review_states[0] };
+	struct db_stmt *st = NULL;
+	struct visit_vis v;
+	int64_t total = 0, by_state[N_REVIEW] = {0}, by_reason[VR_COUNT] = {0}, by_both[N_REVIEW][VR_COUNT] = {{0}};
+	json_t *states;
+	int rc = filter_dates(f, e);
+
+	if (rc)
+		return rc;
+	visit_visibility(db, a, &v);
+	/* one row per review state and mask: few distinct masks, the bits are counted here */
+	rc = db_query(db, &st, e,
+		      "SELECT COALESCE(v.review_state, ''), v.reasons, COUNT(*) FROM visits v JOIN persons p ON p.id = v.person_id"
+		      " LEFT JOIN areas ar ON ar.id = p.area_id WHERE v.verify_state = 'exception' AND " VISIT_VISIBLE
+		      " AND ($5 = '' OR v.visit_date >= $5) AND ($6 = '' OR v.visit_date <= $6) AND ($7 = 0 OR v.provider_id = $7)"
+		      " GROUP BY v.review_state, v.reasons",
+		      DB_INT(v.provider), DB_TEXT(v.area), DB_INT(v.family), DB_INT(v.caregiver),
+		      DB_TEXT(f->from ? f->from : ""), DB_TEXT(f->to ? f->to : ""), DB_INT(f->provider_id));
+	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		const char *review = db_col_text(st, 0);
+		uint32_t mask = (uint32_t)db_col_int(st, 1);
+		int64_t n = db_col_int(st, 2);
+		int k = -1;
+		rc = 0;
+		for (int j = 0; j < N_REVIEW; j++)
+			if (strcmp(review_states[j][0], review) == 0)
+				k = j;
+		total += n;
+		if (k >= 0)
+			by_state[k] += n;
+		for (int b = 0; b < VR_COUNT; b++) {
+			if (!(mask & (1u << b)))
+				continue;
+			by_reason[b] += n;
+			if (k >= 0)
+				by_both[k][b] += n;
+		}
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	if (rc)
+		return rc;
+	states = json_array();
+	for (int j = 0; j < N_REVIEW; j++)
+		json_array_append_new(states, json_pack("{s:s, s:s, s:I, s:o}", "key", review_states[j][0], "label",
+							review_states[j][1], "count", (json_int_t)by_state[j], "reasons",
+							reason_counts(by_both[j])));
+	*out = json_pack("{s:I, s:o, s:o, s:o, s:o}", "total", (json_int_t)total, "review_states", states, "reasons",
+			 reason_counts(by_reason), "from", f->from && *f->from ? json_string(f->from) : json_null(), "to",
+			 f->to && *f->to ? json_string(f->to) : json_null());
 	return 0;
 }
 
@@ -1006,6 +1125,7 @@ static json_t *point(struct db_stmt *st, int lat, int lon, int acc)
 
 int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
+	enum { X = 23 }; /* the first column after VISIT_COLS */
 	struct db_stmt *st = NULL;
 	struct visit_vis v;
 	json_t *o = NULL;
@@ -1016,45 +1136,47 @@ int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int6
 		      "SELECT " VISIT_COLS ", v.checkin_device_at, v.checkin_received_at, v.checkin_lat_e6, v.checkin_lon_e6,"
 		      " v.checkin_accuracy_m, v.checkout_device_at, v.checkout_received_at, v.checkout_lat_e6, v.checkout_lon_e6,"
 		      " v.checkout_accuracy_m, v.notes, v.audio_sha256, v.audio_seconds, v.explanation, v.resolution,"
-		      " v.explained_by, v.explained_at, v.decision_note, v.decided_by, v.decided_at, v.unlocked_until, p.lat_e6,"
+		      " v.explained_by, v.explained_at, v.decision_note, v.decided_by, v.decided_at, p.lat_e6,"
 		      " p.lon_e6, v.rating_token" VISIT_FROM " WHERE v.id = $5 AND " VISIT_VISIBLE,
 		      DB_INT(v.provider), DB_TEXT(v.area), DB_INT(v.family), DB_INT(v.caregiver), DB_INT(id));
 	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		int64_t unlocked = db_col_int(st, 42);
 		rc = 0;
 		o = visit_row_json(st);
 		json_object_set_new(o, "checkin",
 				    json_pack("{s:o, s:o, s:o}", "device_at",
-					      db_col_null(st, 22) ? json_null() : json_integer(db_col_int(st, 22)), "received_at",
-					      db_col_null(st, 23) ? json_null() : json_integer(db_col_int(st, 23)), "position",
-					      point(st, 24, 25, 26)));
+					      db_col_null(st, X) ? json_null() : json_integer(db_col_int(st, X)), "received_at",
+					      db_col_null(st, X + 1) ? json_null() : json_integer(db_col_int(st, X + 1)),
+					      "position", point(st, X + 2, X + 3, X + 4)));
 		json_object_set_new(o, "checkout",
 				    json_pack("{s:o, s:o, s:o}", "device_at",
-					      db_col_null(st, 27) ? json_null() : json_integer(db_col_int(st, 27)), "received_at",
-					      db_col_null(st, 28) ? json_null() : json_integer(db_col_int(st, 28)), "position",
-					      point(st, 29, 30, 31)));
-		json_object_set_new(o, "notes", jx_str_or_null(db_col_text(st, 32)));
-		json_object_set_new(o, "audio", db_col_null(st, 33) ? json_null()
-								 : json_pack("{s:s, s:I}", "sha256", db_col_text(st, 33), "seconds",
-									     (json_int_t)db_col_int(st, 34)));
+					      db_col_null(st, X + 5) ? json_null() : json_integer(db_col_int(st, X + 5)),
+					      "received_at",
+					      db_col_null(st, X + 6) ? json_null() : json_integer(db_col_int(st, X + 6)),
+					      "position", point(st, X + 7, X + 8, X + 9)));
+		json_object_set_new(o, "notes", jx_str_or_null(db_col_text(st, X + 10)));
+		json_object_set_new(o, "audio", db_col_null(st, X + 11)
+							? json_null()
+							: json_pack("{s:s, s:I}", "sha256", db_col_text(st, X + 11), "seconds",
+								    (json_int_t)db_col_int(st, X + 12)));
 		json_object_set_new(o, "explanation",
-				    db_col_null(st, 35) ? json_null()
-							: json_pack("{s:s, s:s, s:s, s:I}", "text", db_col_text(st, 35), "resolution",
-								    db_col_text(st, 36), "by", db_col_text(st, 37), "at",
-								    (json_int_t)db_col_int(st, 38)));
+				    db_col_null(st, X + 13)
+					    ? json_null()
+					    : json_pack("{s:s, s:s, s:s, s:I}", "text", db_col_text(st, X + 13), "resolution",
+							db_col_text(st, X + 14), "by", db_col_text(st, X + 15), "at",
+							(json_int_t)db_col_int(st, X + 16)));
 		json_object_set_new(o, "decision",
-				    db_col_null(st, 40) ? json_null()
-							: json_pack("{s:o, s:s, s:I}", "note", jx_str_or_null(db_col_text(st, 39)), "by",
-								    db_col_text(st, 40), "at", (json_int_t)db_col_int(st, 41)));
-		json_object_set_new(o, "home", db_col_null(st, 43) ? json_null()
-								: json_pack("{s:f, s:f}", "lat", (double)db_col_int(st, 43) / 1e6,
-									    "lon", (double)db_col_int(st, 44) / 1e6));
-		json_object_set_new(o, "editable",
-				    json_boolean(visit_editable(s, db_col_text(st, 9), unlocked, date_now_unix())));
-		json_object_set_new(o, "unlocked_until", unlocked ? json_integer(unlocked) : json_null());
+				    db_col_null(st, X + 18)
+					    ? json_null()
+					    : json_pack("{s:o, s:s, s:I}", "note", jx_str_or_null(db_col_text(st, X + 17)), "by",
+							db_col_text(st, X + 18), "at", (json_int_t)db_col_int(st, X + 19)));
+		json_object_set_new(o, "home", db_col_null(st, X + 20)
+						       ? json_null()
+						       : json_pack("{s:f, s:f}", "lat", (double)db_col_int(st, X + 20) / 1e6, "lon",
+								   (double)db_col_int(st, X + 21) / 1e6));
+		add_lock(o, s, date_now_unix());
 		/* the short rating link is for the family, not for the caregiver or the provider */
 		if (a->role == ROLE_APPLICANT || a->role == ROLE_BUREAU)
-			json_object_set_new(o, "rating_token", jx_str_or_null(db_col_text(st, 45)));
+			json_object_set_new(o, "rating_token", jx_str_or_null(db_col_text(st, X + 22)));
 	} else if (rc == DB_DONE) {
 		rc = err_set(e, ERR_NOT_FOUND, "id", "服务记录不存在");
 	}
@@ -1062,6 +1184,119 @@ int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int6
 	if (rc)
 		return rc;
 	*out = o;
+	return 0;
+}
+
+/* The container of a recording from its first bytes (the upload's type is not kept). */
+static const char *audio_type(const char *path, const char **ext)
+{
+	unsigned char h[12] = {0};
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, h, sizeof h);
+		close(fd);
+	}
+	*ext = "bin";
+	if (n >= 12 && memcmp(h + 4, "ftyp", 4) == 0)
+		return *ext = "m4a", "audio/mp4";
+	if (n >= 3 && (memcmp(h, "ID3", 3) == 0 || (h[0] == 0xFF && (h[1] & 0xE6) == 0xE2)))
+		return *ext = "mp3", "audio/mpeg";
+	if (n >= 2 && h[0] == 0xFF && (h[1] & 0xF6) == 0xF0)
+		return *ext = "aac", "audio/aac";
+	if (n >= 4 && memcmp(h, "OggS", 4) == 0)
+		return *ext = "ogg", "audio/ogg";
+	if (n >= 12 && memcmp(h, "RIFF", 4) == 0 && memcmp(h + 8, "WAVE", 4) == 0)
+		return *ext = "wav", "audio/wav";
+	if (n >= 4 && h[0] == 0x1A && h[1] == 0x45 && h[2] == 0xDF && h[3] == 0xA3)
+		return *ext = "webm", "audio/webm";
+	if (n >= 5 && memcmp(h, "#!AMR", 5) == 0)
+		return *ext = "amr", "audio/amr";
+	return "application/octet-stream";
+}
+
+int visit_audio_file(struct db *db, const struct actor *a, int64_t id, const char *data_dir, char *path,
+		     size_t psize, char *type, size_t tsize, char *name, size_t nsize, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct visit_row r;
+	char sha[65] = "", ids[24];
+	const char *ext;
+	int64_t bytes = 0;
+	json_t *d;
+	int rc = visit_load(db, a, id, &r, e);
+
+	if (!rc)
+		rc = db_query(db, &st, e, "SELECT audio_sha256, COALESCE(audio_bytes, 0) FROM visits WHERE id = $1",
+			      DB_INT(id));
+	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		rc = 0;
+		str_copy(sha, db_col_text(st, 0) ? db_col_text(st, 0) : "", sizeof sha);
+		bytes = db_col_int(st, 1);
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOT_FOUND, "id", "服务记录不存在");
+	}
+	db_done(st);
+	if (!rc && strlen(sha) != 64)
+		rc = err_set(e, ERR_NOT_FOUND, "audio", "该次服务没有录音");
+	if (rc)
+		return rc;
+	filestore_path(data_dir, sha, path, psize);
+	if (access(path, R_OK) != 0)
+		return err_set(e, ERR_NOT_FOUND, "audio", "录音文件不存在");
+	str_copy(type, audio_type(path, &ext), tsize);
+	snprintf(name, nsize, "visit-%lld-%s.%s", (long long)id, r.day, ext);
+	/* a recording in a home: every playback is audited */
+	snprintf(ids, sizeof ids, "%lld", (long long)id);
+	d = json_pack("{s:s, s:I}", "sha256", sha, "bytes", (json_int_t)bytes);
+	rc = audit_append(db, a, "visit.audio_read", "visit", ids, AUDIT_OK, d, e);
+	json_decref(d);
+	return rc;
+}
+
+int visit_map(struct db *db, const struct actor *a, const char *date, int64_t provider_id, json_t **out,
+	      struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct visit_vis v;
+	char day[DATE_STR];
+	json_t *items;
+	int32_t d = 0;
+	int rc;
+
+	if (date && !date_parse(date, &d))
+		return err_set(e, ERR_INVALID, "date", "日期应为YYYY-MM-DD");
+	date_format(date ? d : date_today_cn(), day);
+	visit_visibility(db, a, &v);
+	rc = db_query(db, &st, e,
+		      "SELECT v.id, v.checkin_lat_e6, v.checkin_lon_e6, v.status, v.verify_state, v.reasons, pr.name, p.lat_e6,"
+		      " p.lon_e6, v.provider_id FROM visits v JOIN providers pr ON pr.id = v.provider_id"
+		      " JOIN persons p ON p.id = v.person_id LEFT JOIN areas ar ON ar.id = p.area_id"
+		      " WHERE v.visit_date = $5 AND v.status IN ('in_progress', 'done') AND " VISIT_VISIBLE
+		      " AND ($6 = 0 OR v.provider_id = $6) ORDER BY v.id LIMIT $7",
+		      DB_INT(v.provider), DB_TEXT(v.area), DB_INT(v.family), DB_INT(v.caregiver), DB_TEXT(day),
+		      DB_INT(provider_id), DB_INT(LIMIT_MAP_POINTS));
+	if (rc)
+		return rc;
+	items = json_array();
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)db_col_int(st, 0), "status",
+				      db_col_text(st, 3), "verify_state", db_col_text(st, 4), "provider", db_col_text(st, 6),
+				      "provider_id", (json_int_t)db_col_int(st, 9));
+		json_object_set_new(o, "lat", db_col_null(st, 1) ? json_null() : json_real((double)db_col_int(st, 1) / 1e6));
+		json_object_set_new(o, "lon", db_col_null(st, 2) ? json_null() : json_real((double)db_col_int(st, 2) / 1e6));
+		json_object_set_new(o, "home_lat", db_col_null(st, 7) ? json_null() : json_real((double)db_col_int(st, 7) / 1e6));
+		json_object_set_new(o, "home_lon", db_col_null(st, 8) ? json_null() : json_real((double)db_col_int(st, 8) / 1e6));
+		json_object_set_new(o, "reasons", verify_reasons_json((uint32_t)db_col_int(st, 5)));
+		json_array_append_new(items, o);
+	}
+	db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:o}", "date", day, "items", items);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -20,6 +21,7 @@ struct visit_filter {
 	const char *status;         /* scheduled, in_progress, done, missed, cancelled */
 	const char *verify_state;   /* pending, verified, exception */
 	const char *review_state;   /* open, explained, accepted, rejected */
+	const char *reason;         /* a reason code of rules/verify.c (outside_geofence ...): that bit set */
 	bool mine;                  /* the calling caregiver's own */
 	int page, page_size;
 };
@@ -29,8 +31,10 @@ struct visit_filter {
 /* A plan's weekly pattern: {patterns: [{weekday 1-7, start_time "HH:MM", caregiver_id}]} replaces the pattern. */
 int visit_patterns_set(struct db *db, const struct scheme *s, struct actor *a, int64_t plan_id, const json_t *in,
 		       struct err *e);
-/* Scheduled visits from the patterns of the actor's plans (or one plan) for days from..to, skipping days that have
- * a visit already and weeks that would pass the plan's visits a week. {created, skipped}. */
+/* Scheduled visits from the patterns of the actor's plans (or one plan, or one provider's plans: {plan_id?,
+ * provider_id?, from, to}) for days from..to, skipping days that have a visit already and weeks that would pass the
+ * plan's visits a week. Only plans the actor sees (provider staff their provider's, area staff those of persons in
+ * their area); provider staff naming another provider: ERR_FORBIDDEN. {created, skipped}. */
 int visit_schedule(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, json_t **out,
 		   struct err *e);
 /* One visit: {plan_id, visit_date, planned_start?, caregiver_id}. */
@@ -54,8 +58,26 @@ int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const
 int visit_audio(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const char *upload_path,
 		int64_t bytes, int64_t seconds, const char *data_dir, struct err *e);
 
-int visit_list(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out, struct err *e);
+/* Where the recording of a visit the actor sees is stored (path), its content type (from the file's first bytes)
+ * and a file name to save it under; the read is audited as visit.audio_read. ERR_NOT_FOUND without a recording. */
+int visit_audio_file(struct db *db, const struct actor *a, int64_t id, const char *data_dir, char *path,
+		     size_t psize, char *type, size_t tsize, char *name, size_t nsize, struct err *e);
+
+/* Visits the actor sees, a list page; each row with unlocked_until, locked (past lock_days and not unlocked) and
+ * editable (its opposite). */
+int visit_list(struct db *db, const struct scheme *s, const struct actor *a, const struct visit_filter *f,
+	       json_t **out, struct err *e);
+/* The exceptions the actor sees (filters from, to, provider_id of f; the rest ignored) counted by review state and
+ * by reason, overall and per review state: {total, review_states: [{key, label, count, reasons: [{code, text,
+ * count}]}], reasons: [{code, text, count}]}, reasons in bit order and only those found. */
+int visit_exception_summary(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out,
+			    struct err *e);
 int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+/* The visits of a day ('YYYY-MM-DD'; NULL: today in Asia/Shanghai) in progress or done that the actor sees (of one
+ * provider when provider_id is not 0), as map points: {date, items: [{id, status, verify_state, provider,
+ * provider_id, lat, lon, home_lat, home_lon, reasons}]}, at most LIMIT_MAP_POINTS. */
+int visit_map(struct db *db, const struct actor *a, const char *date, int64_t provider_id, json_t **out,
+	      struct err *e);
 
 /* ---- verification ---- */
 

@@ -783,7 +783,7 @@ static int write_day(struct month_run *mr, const struct change *c, int n, struct
 	if (!n)
 		return 0;
 	rc = db_exec(mr->db, NULL, e,
-		     "CREATE TEMP TABLE IF NOT EXISTS verify_changes (id BIGINT PRIMARY KEY, state TEXT NOT NULL,"
+		     "CREATE TEMP TABLE IF NOT EXISTS verify_changes (id BIGINT NOT NULL, state TEXT NOT NULL,"
 		     " reasons BIGINT NOT NULL, minutes BIGINT NOT NULL)");
 	if (!rc)
 		rc = db_begin(mr->db, e);

@@ -239,6 +239,40 @@ class TestRatings(Feedback):
         self.assertEqual([i["provider"]["id"] for i in padmin.get("/api/v1/ratings/summary").json["items"]], [p1])
         self.assertError(self.as_user("nurse").get("/api/v1/ratings"), 403)
 
+    def test_rating_on_the_visit_record(self):
+        # a visit of a person in the nurse's street: the nurse reads the record but not the rating
+        plan = self.plan(provider=self.provider("P0001"), where=NURSE_STREET
+                         + " AND cp.id NOT IN (SELECT plan_id FROM visits WHERE created_by = 'test')")
+        visit, token = self.insert_visit(plan, days_ago(1))
+        other, _ = self.insert_visit(plan, days_ago(2))
+        bureau = self.as_user("bureau")
+        self.assertIsNone(bureau.get("/api/v1/visits/%d" % visit).json["rating"])
+        r = self.new_client().post("/api/v1/ratings/" + token, {"stars": 2, "tags": ["迟到"], "comment": "晚到半小时",
+                                                               "dispute": "shorter"})
+        self.assertEqual(r.status, 201, r)
+        for who in ("bureau", "auditor", "provider_admin"):
+            v = self.as_user(who).get("/api/v1/visits/%d" % visit)
+            self.assertEqual(v.status, 200, (who, v))
+            got = v.json["rating"]
+            self.assertEqual({k: got[k] for k in ("stars", "tags", "comment", "dispute", "dispute_label", "channel")},
+                             {"stars": 2, "tags": ["迟到"], "comment": "晚到半小时", "dispute": "shorter",
+                              "dispute_label": "服务时间短于记录", "channel": "link"}, who)
+            self.assertIsInstance(got["rated_at"], int)
+        v = self.as_user("nurse").get("/api/v1/visits/%d" % visit)
+        self.assertEqual(v.status, 200, v)
+        self.assertNotIn("rating", v.json)
+        # the steps answer with the record too, rating included
+        r = self.as_user("provider_admin").post("/api/v1/visits/%d/explain" % visit, {
+            "explanation": "护理员路上堵车，已补足时长", "resolution": "staff_error"})
+        self.assertEqual((r.status, r.json["rating"]["stars"]), (200, 2), r)
+        # the ratings list narrowed to one visit
+        got = bureau.get("/api/v1/ratings?visit_id=%d" % visit).json
+        self.assertEqual((got["total"], [x["visit_id"] for x in got["items"]]), (1, [visit]))
+        self.assertEqual(bureau.get("/api/v1/ratings?visit_id=%d" % other).json["total"], 0)
+        self.assertEqual(self.as_user("provider_admin").get("/api/v1/ratings?visit_id=%d" % visit).json["total"], 1)
+        self.assertError(bureau.get("/api/v1/ratings?visit_id=0"), 400, field="visit_id")
+        self.assertError(bureau.get("/api/v1/ratings/summary?visit_id=%d" % visit), 400)
+
 
 class TestComplaints(Feedback):
     def hotline(self, client=None, **extra):

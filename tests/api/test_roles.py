@@ -74,6 +74,8 @@ EXPECTED = {
     ("POST", "/api/v1/visits/checkin"): {"caregiver"},
     ("POST", "/api/v1/visits/checkout"): {"caregiver"},
     ("GET", "/api/v1/visits/map"): FUND,
+    ("GET", "/api/v1/visits/exceptions/summary"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin"},
+    ("GET", "/api/v1/visits/:id/audio"): {"bureau", "auditor", "provider_admin"},
     ("GET", "/api/v1/visits"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin", "caregiver", "applicant"},
     ("POST", "/api/v1/visits"): {"bureau", "provider_admin"},
     ("GET", "/api/v1/visits/:id"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin", "caregiver",

@@ -12,6 +12,12 @@ from test_care import HOME_ITEMS
 from test_registry import make_id
 
 
+# rules/verify.h, in bit order
+REASON_CODES = ["unqualified", "no_gps", "low_accuracy", "outside_geofence", "short", "overlap", "travel",
+                "not_certified", "deceased", "hospital", "no_plan", "over_entitlement", "item_not_in_plan",
+                "no_checkout", "disputed"]
+
+
 def cn_today():
     return (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
 
@@ -25,11 +31,15 @@ class Visits(LtciTestCase):
     def p1(self):
         return int(self.one("SELECT id FROM providers WHERE code = 'P0001'"))
 
-    def home_plan(self, n=0):
-        """The n-th active home-care plan of P0001 with the person's home coordinates."""
+    def home_plan(self, n=0, free=False):
+        """The n-th active home-care plan of P0001 with the person's home coordinates; free: one that has neither a
+        weekly pattern nor scheduled visits (the demo schedules the week ahead of most plans)."""
         rows = self.db.sql("SELECT cp.id, cp.person_id, p.lat_e6, p.lon_e6 FROM care_plans cp JOIN persons p"
                            " ON p.id = cp.person_id WHERE cp.provider_id = %d AND cp.status = 'active' AND cp.mode = 'home'"
-                           " AND cp.effective_from <= '%s' AND p.lat_e6 IS NOT NULL ORDER BY cp.id" % (self.p1(), cn_today()))
+                           " AND cp.effective_from <= '%s' AND p.lat_e6 IS NOT NULL%s ORDER BY cp.id"
+                           % (self.p1(), cn_today(),
+                              " AND cp.id NOT IN (SELECT plan_id FROM visit_patterns) AND cp.id NOT IN"
+                              " (SELECT plan_id FROM visits WHERE status = 'scheduled')" if free else ""))
         plan, person, lat, lon = rows[n]
         return int(plan), int(person), int(lat) / 1e6, int(lon) / 1e6
 
@@ -81,11 +91,20 @@ class Visits(LtciTestCase):
     def codes(self, visit):
         return {x["code"] for x in visit["reasons"]}
 
+    def login_other_provider(self):
+        if not self.db.sql("SELECT id FROM users WHERE username = 'padmin5'"):
+            r = self.as_user("admin").post("/api/v1/users", {
+                "username": "padmin5", "display_name": "海之家管理员", "role": "provider_admin",
+                "scope": {"kind": "provider", "code": "P0005"}, "password": "Init#2026ab",
+                "must_change_password": False})
+            self.assertEqual(r.status, 201, r)
+        return self.login("padmin5", "Init#2026ab")
+
 
 class TestSchedule(Visits):
     def test_patterns_and_schedule(self):
         padmin = self.as_user("provider_admin")
-        plan, person, lat, lon = self.home_plan(0)
+        plan, person, lat, lon = self.home_plan(0, free=True)
         per_week = int(self.one("SELECT visits_per_week FROM care_plans WHERE id = %d" % plan))
         cg = int(self.one("SELECT id FROM caregivers WHERE name = '冯桂英'"))
         too_many = [{"weekday": d, "start_time": "09:00", "caregiver_id": cg} for d in range(1, per_week + 2)]
@@ -132,7 +151,7 @@ class TestSchedule(Visits):
 class TestCheckInOut(Visits):
     def test_happy_path_offline_and_idempotent(self):
         cg, phone = self.caregiver_account()
-        plan, person, lat, lon = self.home_plan(1)
+        plan, person, lat, lon = self.home_plan(1, free=True)
         v = self.visit_today(plan, cg)
         self.assertEqual(v.status, 201, v)
         vid = v.json["id"]
@@ -158,7 +177,13 @@ class TestCheckInOut(Visits):
         self.assertEqual((v["person"]["id"], v["caregiver"]["id"], v["visit_date"], v["items"]),
                          (person, cg, cn_today().isoformat(), items))
         self.assertIsNotNone(v["checkin"]["position"])
-        self.assertEqual(len(self.audit_rows(action="visit.checkin", target_id=str(vid))), 1)
+        # the first delivery's row and the replay's (nothing written), both naming the visit
+        rows = self.audit_rows(action="visit.checkin", target_id=str(vid))
+        self.assertEqual([(x["target_type"], x["outcome"]) for x in rows], [("visit", "ok")] * 2, rows)
+        self.assertIn(key, rows[1]["detail"])
+        self.assertNotIn(key, rows[0]["detail"])
+        replays = self.audit_rows(action="visit.checkout", target_id=str(vid))
+        self.assertEqual(len(replays), 2, replays)
         # the recording of the whole visit: stored by SHA-256
         audio = b"\x00\x00\x00\x18ftypM4A " + b"\x01" * 2000
         r = phone.request("POST", "/api/v1/visits/%d/audio?seconds=4200" % vid, raw=audio, content_type="audio/mp4")
@@ -166,6 +191,29 @@ class TestCheckInOut(Visits):
                          (200, hashlib.sha256(audio).hexdigest(), 4200), r)
         self.assertError(phone.request("POST", "/api/v1/visits/%d/audio" % vid, raw=b"x", content_type="text/plain"),
                          415)
+        # played back by the bureau and the provider's staff, every download audited; not by the caregiver
+        for who in ("bureau", "provider_admin", "auditor"):
+            r = self.as_user(who).get("/api/v1/visits/%d/audio" % vid)
+            self.assertEqual((r.status, r.raw), (200, audio), r)
+            self.assertEqual(r.header("Content-Type"), "audio/mp4")
+            self.assertEqual(r.header("Content-Length"), str(len(audio)))
+            self.assertIn('attachment; filename="visit-%d-' % vid, r.header("Content-Disposition"))
+        reads = self.audit_rows(action="visit.audio_read", target_id=str(vid))
+        self.assertEqual([x["username"] for x in reads], ["auditor", "provider_admin", "bureau"])
+        self.assertTrue(all(x["target_type"] == "visit" and hashlib.sha256(audio).hexdigest() in x["detail"]
+                            for x in reads), reads)
+        self.assertError(phone.get("/api/v1/visits/%d/audio" % vid), 403)
+        self.assertError(self.login_other_provider().get("/api/v1/visits/%d/audio" % vid), 404)
+        # area staff: their area's visits only
+        in_lj = self.one("SELECT ar.path LIKE (SELECT path FROM areas WHERE code = '339902') || '%%' FROM persons p"
+                         " JOIN areas ar ON ar.id = p.area_id WHERE p.id = %d" % person) in ("1", "t", "True")
+        r = self.as_user("bureau_lj").get("/api/v1/visits/%d/audio" % vid)
+        self.assertEqual(r.status, 200 if in_lj else 404, r)
+        # a visit without a recording: 404 naming the audio
+        other_visit = int(self.one("SELECT id FROM visits WHERE audio_sha256 IS NULL AND provider_id = %d ORDER BY id"
+                                   " LIMIT 1" % self.p1()))
+        self.assertError(self.as_user("bureau").get("/api/v1/visits/%d/audio" % other_visit), 404, field="audio")
+        self.assertError(self.as_user("bureau").get("/api/v1/visits/987654/audio"), 404)
         # a future device time is refused
         self.assertError(phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": plan,
                                                                "device_at": now + 3600}), 400, field="device_at")
@@ -186,12 +234,6 @@ class TestCheckInOut(Visits):
         # another provider's staff do not see it either
         self.assertError(self.login_other_provider().get("/api/v1/visits/%d" % v["id"]), 404)
 
-    def login_other_provider(self):
-        r = self.as_user("admin").post("/api/v1/users", {
-            "username": "padmin5", "display_name": "海之家管理员", "role": "provider_admin",
-            "scope": {"kind": "provider", "code": "P0005"}, "password": "Init#2026ab", "must_change_password": False})
-        self.assertEqual(r.status, 201, r)
-        return self.login("padmin5", "Init#2026ab")
 
 
 class TestExceptions(Visits):
@@ -304,14 +346,199 @@ class TestExceptions(Visits):
         old = (cn_today() - datetime.timedelta(days=11)).isoformat()
         w = self.unscheduled(phone, plan, 40, 20, lat, lon, items)
         self.db.sql("UPDATE visits SET visit_date = '%s' WHERE id = %d" % (old, w["id"]))
+        # list rows say whether the record is locked (and so not editable) and until when it is unlocked
+        rows = {x["id"]: x for x in padmin.get("/api/v1/visits?plan_id=%d&page_size=200" % plan).json["items"]}
+        lock = lambda x: (x["locked"], x["editable"], x["unlocked_until"])  # noqa: E731
+        self.assertEqual((lock(rows[w["id"]]), lock(rows[v["id"]])), ((True, False, None), (False, True, None)))
+        self.assertEqual(lock(padmin.get("/api/v1/visits/%d" % w["id"]).json), (True, False, None))
         self.assertError(padmin.patch("/api/v1/visits/%d" % w["id"], {"notes": "补", "reason": "补充"}), 409)
         self.assertError(padmin.post("/api/v1/visits/%d/explain" % w["id"], {"explanation": "设备故障签退晚",
                                                                              "resolution": "device_problem"}), 409)
         self.assertError(padmin.post("/api/v1/visits/%d/unlock" % w["id"], {"hours": 24, "reason": "x"}), 403)
         r = bureau.post("/api/v1/visits/%d/unlock" % w["id"], {"hours": 24, "reason": "机构申请补正"})
-        self.assertEqual((r.status, r.json["editable"]), (200, True), r)
+        self.assertEqual((r.status, r.json["editable"], r.json["locked"]), (200, True, False), r)
+        self.assertAlmostEqual(r.json["unlocked_until"], time.time() + 24 * 3600, delta=60)
+        row = [x for x in padmin.get("/api/v1/visits?plan_id=%d&page_size=200" % plan).json["items"]
+               if x["id"] == w["id"]][0]
+        self.assertEqual(lock(row), (False, True, r.json["unlocked_until"]))
         r = padmin.patch("/api/v1/visits/%d" % w["id"], {"notes": "补", "reason": "补充"})
         self.assertEqual(r.status, 200, r)
+
+
+class TestScopes(Visits):
+    """The exception counts, the reason filter and the day's map, each scoped like the visit list."""
+
+    def lj_path(self):
+        return self.one("SELECT path FROM areas WHERE code = '339902'")
+
+    def exceptions(self):
+        """[(id, review_state, reasons, provider_id, visit_date, in the 临江区 district)] straight from the database."""
+        rows = self.db.sql("SELECT v.id, v.review_state, v.reasons, v.provider_id, v.visit_date, ar.path FROM visits v"
+                           " JOIN persons p ON p.id = v.person_id LEFT JOIN areas ar ON ar.id = p.area_id"
+                           " WHERE v.verify_state = 'exception'")
+        lj = self.lj_path()
+        return [(int(r[0]), r[1], int(r[2]), int(r[3]), r[4], (r[5] or "").startswith(lj)) for r in rows]
+
+    def expected_summary(self, rows):
+        from collections import Counter
+        states, reasons, both = Counter(), Counter(), {}
+        for _, review, mask, _, _, _ in rows:
+            states[review] += 1
+            for b in range(15):
+                if mask & (1 << b):
+                    reasons[b] += 1
+                    both.setdefault(review, Counter())[b] += 1
+        return len(rows), states, reasons, both
+
+    def check_summary(self, got, rows):
+        total, states, reasons, both = self.expected_summary(rows)
+        self.assertEqual(got["total"], total)
+        self.assertEqual([s["key"] for s in got["review_states"]], ["open", "explained", "accepted", "rejected"])
+        counts = lambda items: {r["code"]: r["count"] for r in items}  # noqa: E731
+        named = lambda c: {REASON_CODES[b]: n for b, n in c.items()}  # noqa: E731
+        for st in got["review_states"]:
+            self.assertEqual(st["count"], states.get(st["key"], 0), st)
+            self.assertTrue(st["label"])
+            self.assertEqual(counts(st["reasons"]), named(both.get(st["key"], {})), st)
+        self.assertEqual(counts(got["reasons"]), named(reasons))
+        # in bit order, each with its Chinese text
+        self.assertEqual([r["code"] for r in got["reasons"]], [c for c in REASON_CODES if c in counts(got["reasons"])])
+        self.assertTrue(all(r["text"] for r in got["reasons"]))
+
+    def test_exception_summary_and_reason_filter(self):
+        bureau, padmin, lj = self.as_user("bureau"), self.as_user("provider_admin"), self.as_user("bureau_lj")
+        rows = self.exceptions()
+        self.assertTrue(rows)
+        r = bureau.get("/api/v1/visits/exceptions/summary")
+        self.assertEqual(r.status, 200, r)
+        self.check_summary(r.json, rows)
+        # the reason filter gives exactly the visits with that bit, and agrees with the counts
+        for item in r.json["reasons"][:4]:
+            code = item["code"]
+            got = bureau.get("/api/v1/visits?verify_state=exception&reason=%s&page_size=200" % code).json
+            self.assertEqual(got["total"], item["count"], code)
+            self.assertTrue(all(code in self.codes(v) for v in got["items"]), code)
+        for st in r.json["review_states"]:
+            for item in st["reasons"][:2]:
+                got = bureau.get("/api/v1/visits?verify_state=exception&review_state=%s&reason=%s&page_size=1"
+                                 % (st["key"], item["code"])).json
+                self.assertEqual(got["total"], item["count"], (st["key"], item))
+        self.assertError(bureau.get("/api/v1/visits?reason=weather"), 400, field="reason")
+        self.assertError(bureau.get("/api/v1/visits/exceptions/summary?from=2026-13-01"), 400, field="from")
+        self.assertError(bureau.get("/api/v1/visits/exceptions/summary?reason=short"), 400)
+        # provider staff: their provider's; area staff: their area's; the filters of the list
+        p1 = self.p1()
+        self.check_summary(padmin.get("/api/v1/visits/exceptions/summary").json, [x for x in rows if x[3] == p1])
+        self.check_summary(lj.get("/api/v1/visits/exceptions/summary").json, [x for x in rows if x[5]])
+        days = sorted({x[4] for x in rows})
+        lo, hi = days[len(days) // 3], days[2 * len(days) // 3]
+        got = bureau.get("/api/v1/visits/exceptions/summary?provider_id=%d&from=%s&to=%s" % (p1, lo, hi)).json
+        self.check_summary(got, [x for x in rows if x[3] == p1 and lo <= x[4] <= hi])
+        self.assertEqual((got["from"], got["to"]), (lo, hi))
+        self.assertError(self.as_user("caregiver").get("/api/v1/visits/exceptions/summary"), 403)
+
+    def test_map_scoped_and_by_provider(self):
+        lj = self.lj_path()
+        rows = self.db.sql("SELECT v.id, v.visit_date, v.provider_id, ar.path FROM visits v JOIN persons p"
+                           " ON p.id = v.person_id LEFT JOIN areas ar ON ar.id = p.area_id"
+                           " WHERE v.status IN ('in_progress', 'done')")
+        by_day = {}
+        for vid, day, prov, path in rows:
+            by_day.setdefault(day, []).append((int(vid), int(prov), (path or "").startswith(lj)))
+        # the latest day with visits inside and outside the district
+        day = max(d for d, vs in by_day.items() if any(v[2] for v in vs) and not all(v[2] for v in vs))
+        visits = by_day[day]
+        ids = lambda r: sorted(p["id"] for p in r.json["items"])  # noqa: E731
+        r = self.as_user("bureau").get("/api/v1/visits/map?date=%s" % day)
+        self.assertEqual((r.status, r.json["date"]), (200, day), r)
+        self.assertEqual(ids(r), sorted(v[0] for v in visits))
+        r = self.as_user("bureau_lj").get("/api/v1/visits/map?date=%s" % day)
+        self.assertEqual(ids(r), sorted(v[0] for v in visits if v[2]))
+        outside = [v[0] for v in visits if not v[2]]
+        self.assertTrue(outside and not set(outside) & set(ids(r)))
+        prov = visits[0][1]
+        r = self.as_user("bureau").get("/api/v1/visits/map?date=%s&provider_id=%d" % (day, prov))
+        self.assertEqual(ids(r), sorted(v[0] for v in visits if v[1] == prov))
+        self.assertTrue(all(p["provider_id"] == prov for p in r.json["items"]))
+        self.assertError(self.as_user("bureau").get("/api/v1/visits/map?date=11/23"), 400, field="date")
+        self.assertError(self.as_user("bureau").get("/api/v1/visits/map?provider_id=x"), 400, field="provider_id")
+
+
+class TestScheduleScope(Visits):
+    """Scheduling without a plan touches only the plans the caller sees; provider_id narrows it to one provider."""
+
+    def monday(self):
+        """A Monday three weeks ahead: clear of the demo's week ahead."""
+        d = cn_today() + datetime.timedelta(days=15)
+        return d + datetime.timedelta(days=(7 - d.weekday()) % 7)
+
+    def week(self):
+        return {"from": self.monday().isoformat(), "to": (self.monday() + datetime.timedelta(days=6)).isoformat()}
+
+    def plan_in(self, district, provider):
+        """An active home plan of the provider for a person in the district, in force that week, without a pattern."""
+        monday = self.monday()
+        return int(self.one(
+            "SELECT cp.id FROM care_plans cp JOIN persons p ON p.id = cp.person_id JOIN areas ar ON ar.id = p.area_id"
+            " WHERE cp.status = 'active' AND cp.mode = 'home' AND cp.provider_id = %d AND ar.code LIKE '%s%%'"
+            " AND cp.effective_from <= '%s' AND (cp.ended_on IS NULL OR cp.ended_on > '%s')"
+            " AND cp.id NOT IN (SELECT plan_id FROM visit_patterns) ORDER BY cp.id LIMIT 1"
+            % (provider, district, monday, monday + datetime.timedelta(days=6))))
+
+    def pattern(self, plan, provider):
+        """A Monday 08:00 pattern on the plan with the first caregiver of the provider qualified for it."""
+        for (cg,) in self.db.sql("SELECT id FROM caregivers WHERE provider_id = %d AND kind = 'staff' AND status = 'active'"
+                                 " ORDER BY id" % provider):
+            r = self.as_user("bureau").put("/api/v1/care-plans/%d/patterns" % plan, {
+                "patterns": [{"weekday": 1, "start_time": "08:00", "caregiver_id": int(cg)}]})
+            if r.status == 200:
+                return
+        self.fail("no qualified caregiver for plan %d" % plan)
+
+    def created_by(self, user):
+        """(plan, provider, person in the 临江区 district) of the visits the user scheduled that week."""
+        lj = self.one("SELECT path FROM areas WHERE code = '339902'")
+        w = self.week()
+        rows = self.db.sql("SELECT v.plan_id, v.provider_id, ar.path FROM visits v JOIN persons p ON p.id = v.person_id"
+                           " LEFT JOIN areas ar ON ar.id = p.area_id WHERE v.created_by = '%s' AND v.visit_date"
+                           " BETWEEN '%s' AND '%s'" % (user, w["from"], w["to"]))
+        return [(int(r[0]), int(r[1]), (r[2] or "").startswith(lj)) for r in rows]
+
+    def test_area_and_provider(self):
+        p1, p5 = self.p1(), int(self.one("SELECT id FROM providers WHERE code = 'P0005'"))
+        inside, outside = self.plan_in("339902", p1), self.plan_in("339903", p5)
+        self.pattern(inside, p1)
+        self.pattern(outside, p5)
+        week = self.week()
+        # an area-scoped bureau user: only plans of persons in its district (the others are not even looked at)
+        r = self.as_user("bureau_lj").post("/api/v1/visits/schedule", week)
+        self.assertEqual(r.status, 200, r)
+        made = self.created_by("bureau_lj")
+        self.assertEqual(len(made), r.json["created"])
+        self.assertIn(inside, [m[0] for m in made])
+        self.assertNotIn(outside, [m[0] for m in made])
+        self.assertTrue(all(m[2] for m in made), made)
+        self.assertError(self.as_user("bureau_lj").post("/api/v1/visits/schedule", dict(week, plan_id=outside)), 400,
+                         field="plan_id")
+        # provider staff: their own provider only
+        padmin = self.as_user("provider_admin")
+        self.assertError(padmin.post("/api/v1/visits/schedule", dict(week, provider_id=p5)), 403, field="provider_id")
+        r = padmin.post("/api/v1/visits/schedule", dict(week, provider_id=p1))
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(all(m[1] == p1 for m in self.created_by("provider_admin")))
+        # the region's bureau: one provider's plans
+        bureau = self.as_user("bureau")
+        self.assertError(bureau.post("/api/v1/visits/schedule", dict(week, provider_id=987654)), 400, field="provider_id")
+        self.assertError(bureau.post("/api/v1/visits/schedule", dict(week, provider_id=p5, plan_id=inside)), 400,
+                         field="plan_id")
+        r = bureau.post("/api/v1/visits/schedule", dict(week, provider_id=p5))
+        self.assertEqual(r.status, 200, r)
+        made = self.created_by("bureau")
+        self.assertEqual(len(made), r.json["created"])
+        self.assertIn(outside, [m[0] for m in made])
+        self.assertTrue(all(m[1] == p5 for m in made), made)
+        row = self.audit_rows(action="visit.schedule")[0]
+        self.assertIn('"provider_id":%d' % p5, row["detail"])
 
 
 if __name__ == "__main__":

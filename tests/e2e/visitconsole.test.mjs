@@ -1,13 +1,17 @@
 // Browser test of the service-delivery console for provider and bureau staff. The provider's
-// administrator (颐康, P0001) opens 异常处理, sees its queue counted by reason and explains the newest
-// exception of the demo data (原因类别, 情况说明, 佐证材料): the record is 待经办审核. On a home-care
+// administrator (颐康, P0001) opens 异常处理, sees its queue counted by reason (the server's counts; a
+// reason narrows the queue to it) and explains the newest exception of the demo data (原因类别, 情况说明,
+// 佐证材料): the record is 待经办审核. On a home-care
 // plan's page (服务安排) it sets a weekly pattern of two visits and generates the schedule for the
 // coming week; 服务排班 shows the new visits on the board and one is reassigned (改派) to another
 // caregiver. The bureau finds the explained record in its queue and agrees (同意) with a note: the
 // record is 经办审核同意. The bureau then opens 服务地图 for the latest day with visits (an SVG plot
-// with a point per visit, a tooltip and the chosen visit beside the plot), enters a 12345 hotline
-// complaint about the provider (办理时限 from its category) and replies to it (已回复). Along the way
-// the record's page, 服务评价 and 机构在院 are photographed. State is checked through the API.
+// with a point per visit, a tooltip and the chosen visit beside the plot, narrowed to one 护理机构),
+// enters a 12345 hotline complaint about the provider (办理时限 from its category) and replies to it
+// (已答复). Along the way the record's page, 服务评价 and 机构在院 are photographed. Last, the demo
+// caregiver's phone (through the API) uploads a recording of one of her visits and the bureau plays it
+// on the record's page (fetched as a blob, allowed by the page's Content-Security-Policy). State is
+// checked through the API.
 // Screenshots: build/e2e-visitconsole-*.png.
 //   node tests/e2e/visitconsole.test.mjs      (env LTCI_BIN=path/to/ltci; web/dist must be built)
 import { startServer, launchBrowser, newPage, login, logout, screenshot, assert, run, openMenu, apiCall, pickOption } from './lib.mjs'
@@ -41,6 +45,7 @@ async function get(page, path) {
 await run('visitconsole', [
   ['start server and browser', async (ctx) => {
     const { base } = await startServer()
+    ctx.base = base
     ctx.browser = await launchBrowser()
     ctx.page = await newPage(ctx.browser, base)
     console.log(`  server: ${base}`)
@@ -78,6 +83,17 @@ await run('visitconsole', [
     // it left the 待机构说明 queue
     await table.locator('[data-testid=exc-id]', { hasText: new RegExp(`^${ctx.visitId}$`) }).waitFor({ state: 'detached' })
     await screenshot(page, 'visitconsole-exceptions')
+    // a reason narrows the queue to the visits with it, as many as counted
+    const tag = counts.first()
+    const n = Number((await tag.locator('b').innerText()).trim())
+    const code = (await tag.getAttribute('data-testid')).replace('exc-reason-', '')
+    await tag.click()
+    await page.waitForURL(new RegExp(`reason=${code}`))
+    await page.locator('.el-pagination__total', { hasText: `共 ${n} 条` }).waitFor()
+    const listed = await get(page, `/visits?verify_state=exception&review_state=open&reason=${code}&page_size=1`)
+    assert(listed.total === n, `reason ${code}: counted ${n}, listed ${listed.total}`)
+    await tag.click()
+    await page.waitForURL((u) => !u.search.includes('reason='))
   }],
 
   ['provider staff set a weekly pattern on a plan and generate the schedule', async (ctx) => {
@@ -201,7 +217,7 @@ await run('visitconsole', [
   ['the bureau opens the map of a day with visits', async ({ page }) => {
     let day = dayCN()
     const today = await get(page, `/visits/map?date=${day}`)
-    if (!today.items.length) day = (await get(page, `/visits?to=${day}&page_size=1`)).items[0].visit_date
+    if (!today.items.length) day = (await get(page, `/visits?to=${day}&status=done&page_size=1`)).items[0].visit_date
     const expected = (await get(page, `/visits/map?date=${day}`)).items.filter((p) => p.lat !== null).length
     await openMenu(page, '服务地图', /\/visit-map/)
     await page.goto(`/visit-map?date=${day}`)
@@ -218,6 +234,16 @@ await run('visitconsole', [
     await point.click({ force: true })
     await page.locator('[data-testid=map-selected] .el-descriptions').waitFor()
     await screenshot(page, 'visitconsole-map')
+    // one provider's visits (the server filters)
+    const all = (await get(page, `/visits/map?date=${day}`)).items
+    const mine = all.find((p) => p.provider === PROVIDER)
+    if (mine) {
+      const only = (await get(page, `/visits/map?date=${day}&provider_id=${mine.provider_id}`)).items.filter((p) => p.lat !== null)
+      await page.locator('[data-testid=map-provider]').click()
+      await pickOption(page, PROVIDER)
+      await page.waitForURL(new RegExp(`provider_id=${mine.provider_id}`))
+      await page.waitForFunction((k) => document.querySelectorAll('[data-testid=map-point]').length === k, only.length)
+    }
   }],
 
   ['the bureau enters a hotline complaint and replies to it', async (ctx) => {
@@ -246,7 +272,7 @@ await run('visitconsole', [
     await field(act, 'complaint-act-text').fill(REPLY)
     await act.locator('[data-testid=complaint-act-submit]').click()
     await dialogGone(page, 'complaint-act-dialog')
-    await page.locator('[data-testid=complaint-status]', { hasText: '已回复' }).waitFor()
+    await page.locator('[data-testid=complaint-status]', { hasText: '已答复' }).waitFor()
     await page.locator('[data-testid=complaint-reply-text]', { hasText: REPLY }).waitFor()
     const c = await get(page, `/complaints/${ctx.complaintId}`)
     assert(c.status === 'replied' && c.reply === REPLY && c.source === 'hotline' && c.category === 'service_quality',
@@ -265,6 +291,56 @@ await run('visitconsole', [
     const marks = await page.locator('[data-testid=presence-cell] .mark').count()
     assert(marks > 0, 'presence marks in the grid')
     await screenshot(page, 'visitconsole-presence')
+  }],
+
+  ['the bureau plays a visit\'s recording', async (ctx) => {
+    const { page } = ctx
+    // the demo caregiver's phone, in a context of its own: one of her visits (checked in if need be) gets a
+    // half-second recording
+    const phone = await ctx.browser.newContext({ baseURL: ctx.base })
+    const login = await phone.request.post('/api/v1/session', { data: { username: 'caregiver', password: 'Demo@2026' } })
+    assert(login.status() === 201, `caregiver login: ${login.status()}`)
+    const headers = { 'X-CSRF-Token': (await login.json()).csrf_token }
+    const mine = async (status) => (await (await phone.request.get(`/api/v1/visits?mine=1&status=${status}&page_size=1`)).json()).items[0]
+    let visit = (await mine('done')) || (await mine('in_progress'))
+    if (!visit) {
+      const s = await mine('scheduled')
+      assert(s, 'a visit of the demo caregiver')
+      const r = await phone.request.post('/api/v1/visits/checkin', {
+        headers, data: { key: `e2e-audio-${Date.now()}`, visit_id: s.id, device_at: Math.floor(Date.now() / 1000) }
+      })
+      assert(r.status() === 200, `check-in: ${r.status()} ${await r.text()}`)
+      visit = s
+    }
+    const samples = 4000 // 0.5 s of silence, 8 kHz, 8-bit mono PCM
+    const wav = Buffer.alloc(44 + samples, 128)
+    wav.write('RIFF', 0)
+    wav.writeUInt32LE(36 + samples, 4)
+    wav.write('WAVEfmt ', 8)
+    wav.writeUInt32LE(16, 16)
+    wav.writeUInt16LE(1, 20)
+    wav.writeUInt16LE(1, 22)
+    wav.writeUInt32LE(8000, 24)
+    wav.writeUInt32LE(8000, 28)
+    wav.writeUInt16LE(1, 32)
+    wav.writeUInt16LE(8, 34)
+    wav.write('data', 36)
+    wav.writeUInt32LE(samples, 40)
+    const up = await phone.request.post(`/api/v1/visits/${visit.id}/audio?seconds=1`, {
+      headers: { ...headers, 'Content-Type': 'audio/wav' }, data: wav
+    })
+    assert(up.status() === 200, `upload: ${up.status()} ${await up.text()}`)
+    await phone.close()
+    // the bureau's record page: fetched on request, played from a blob URL
+    await page.goto(`/visits/${visit.id}`)
+    await page.locator('[data-testid=visit-audio-load]').click()
+    const audio = page.locator('audio[data-testid=visit-audio]')
+    await audio.waitFor()
+    assert((await audio.getAttribute('src')).startsWith('blob:'), 'the recording is played from a blob URL')
+    await page.waitForFunction(() => document.querySelector('audio[data-testid=visit-audio]').readyState >= 1)
+    const dur = await audio.evaluate((a) => a.duration)
+    assert(Math.abs(dur - 0.5) < 0.05, `recording's duration ${dur}`)
+    await screenshot(page, 'visitconsole-audio')
     await logout(page)
   }]
 ])

@@ -270,8 +270,11 @@ await run('visits', [
     assert(v.minutes >= 64 && v.minutes <= 66, `minutes: ${v.minutes}`)
     assert(v.items.length === 4, `items: ${v.items}`)
     for (const action of ['visit.checkin', 'visit.checkout']) {
+      // a record sent again writes nothing; the audit row of that request names the visit too, without the
+      // recorded fix (gps) that the writing row carries
       const a = await ok(ctx.admin, 'GET', `/audit?action=${action}&target_id=${visitB.id}&outcome=ok`)
-      assert(a.total === 1, `${action} of visit B recorded once, got ${a.total}`)
+      const writes = a.items.filter((x) => x.detail && 'gps' in x.detail)
+      assert(writes.length === 1, `${action} of visit B recorded once, got ${writes.length} of ${JSON.stringify(a.items)}`)
     }
     const today = await ok(ctx.bureau, 'GET', `/visits?plan_id=${ctx.planId}&from=${ctx.today}&to=${ctx.today}`)
     assert(today.total === 2, `no extra visit for the plan today: ${today.total}`)

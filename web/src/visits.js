@@ -2,8 +2,9 @@
 // 投诉处理, 机构在院) and the 服务安排 section of a care plan: Chinese labels and tag colours of visit
 // states, the 15 verification reasons, explanation categories, complaint sources and statuses, presence
 // statuses; date helpers for weeks and months in Asia/Shanghai; the distance of a fix from the home;
-// the scheme's visit rules and the feedback form lists, each fetched once per page load.
-import { api } from './api.js'
+// the scheme's visit rules and the feedback form lists, each fetched once per page load; a visit's
+// recording fetched with the session's cookie as a blob URL for <audio>.
+import { api, ApiError } from './api.js'
 import { fmtTime } from './format.js'
 import { todayCN } from './idcard.js'
 import { loadCatalogue } from './refdata.js'
@@ -78,7 +79,8 @@ export const COMPLAINT_SOURCES = ['portal', 'hotline', 'inspection']
 export const COMPLAINT_SOURCE_LABELS = { portal: '门户', hotline: '12345热线', inspection: '稽查' }
 export const COMPLAINT_SOURCE_TAGS = { portal: 'primary', hotline: 'warning', inspection: 'danger' }
 export const COMPLAINT_STATUSES = ['open', 'processing', 'replied', 'closed']
-export const COMPLAINT_STATUS_LABELS = { open: '待处理', processing: '处理中', replied: '已回复', closed: '已办结' }
+// As the server words them (svc/feedback.c: complaint_statuses, GET /feedback/options).
+export const COMPLAINT_STATUS_LABELS = { open: '待处理', processing: '处理中', replied: '已答复', closed: '已办结' }
 export const COMPLAINT_STATUS_TAGS = { open: 'danger', processing: 'warning', replied: 'primary', closed: 'info' }
 
 // "超期2天" / "今天到期" / "剩3天" from the server's days_left (null once replied).
@@ -92,8 +94,9 @@ export function deadlineText(c) {
 // ---- institutional presence ----
 
 export const PRESENCE_STATUSES = ['in', 'out', 'hospital', 'leave']
-export const PRESENCE_LABELS = { in: '在院', out: '外出', hospital: '住院', leave: '居家请假' }
-export const PRESENCE_SHORT = { in: '在', out: '出', hospital: '医', leave: '假' }
+// As the server words them (svc/attendance.c, GET /feedback/options presence_statuses).
+export const PRESENCE_LABELS = { in: '在院', out: '外出', hospital: '住院', leave: '回家探亲' }
+export const PRESENCE_SHORT = { in: '在', out: '出', hospital: '医', leave: '探' }
 export const PRESENCE_COLORS = { in: '#67c23a', out: '#e6a23c', hospital: '#f56c6c', leave: '#409eff' }
 
 // ---- dates (calendar dates "YYYY-MM-DD", the week starts on Monday) ----
@@ -163,12 +166,6 @@ export function fmtSeconds(sec) {
   return `${s}秒`
 }
 
-// Whether a visit of that day is past the scheme's lock (editable only after the bureau unlocks it).
-export function pastLock(visitDate, lockDays, today = todayCN()) {
-  if (!visitDate || !lockDays) return false
-  return daysBetween(visitDate, today) > lockDays
-}
-
 // ---- geography ----
 
 // Great-circle distance in metres between {lat, lon} points (null when either is missing).
@@ -205,6 +202,23 @@ export async function loadItemNames() {
   const names = {}
   for (const cat of c?.categories || []) for (const it of cat.items || []) names[it.code] = it.name
   return names
+}
+
+// The recording of a visit (GET /visits/:id/audio, audited by the server) as an object URL for <audio>;
+// the caller revokes it (URL.revokeObjectURL) when the page leaves. Rejects with an ApiError.
+export async function fetchVisitAudio(id) {
+  const res = await fetch(`/api/v1/visits/${id}/audio`, { credentials: 'same-origin' })
+  if (!res.ok) {
+    let body = null
+    try {
+      body = await res.json()
+    } catch {
+      body = null
+    }
+    const e = body?.error || {}
+    throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || `录音读取失败（HTTP ${res.status}）`, e.field)
+  }
+  return URL.createObjectURL(await res.blob())
 }
 
 // Every page of a list route (page_size 200), up to `cap` rows; resolves to { items, total, truncated }.
