@@ -2,6 +2,7 @@
  * one function from its quantity, unit amount, divisor and rate, rounded once (money_mul_ratio: halves away from
  * zero); the totals are sums of lines. */
 #include "rules/settle.h"
+#include "rules/verify.h"
 
 #include <string.h>
 
@@ -114,18 +115,10 @@ static bool in_period(const struct settle_period *p, int32_t day)
 	return day >= p->from && (!p->until || day <= p->until);
 }
 
-/* Hospital days of a stay: admission through the day before discharge; a same-day stay is its one day; an open
- * stay has no end. */
+/* Hospital days of a stay: the rule visit verification uses (verify_hospital_day). */
 static bool in_hospital(const struct settle_period *st, int32_t day)
 {
-	int32_t last;
-
-	if (day < st->from)
-		return false;
-	if (!st->until)
-		return true;
-	last = st->until > st->from ? st->until - 1 : st->from;
-	return day <= last;
+	return verify_hospital_day(st->from, st->until, day);
 }
 
 int settle_entitled_days(const struct settle_in *in, uint32_t *mask)

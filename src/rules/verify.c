@@ -161,6 +161,15 @@ json_t *verify_reasons_json(uint32_t reasons)
 static const char *const state_codes[] = {"pending", "verified", "exception"};
 static const char *const state_texts[] = {"待核验", "核验通过", "异常"};
 
+bool verify_hospital_day(int32_t admitted, int32_t discharged, int32_t day)
+{
+	if (day < admitted)
+		return false;
+	if (!discharged)
+		return true;
+	return day <= (discharged > admitted ? discharged - 1 : admitted);
+}
+
 const char *verify_state_code(enum verify_state s)
 {
 	return (unsigned)s < 3 ? state_codes[s] : "unknown";

@@ -29,7 +29,7 @@ enum verify_reason {            /* bit positions */
 	VR_TRAVEL,              /* the previous visit's end point to this start needs more than max_speed_kmh */
 	VR_NOT_CERTIFIED,       /* beneficiary without a certified qualifying level that day */
 	VR_DECEASED,            /* after the day of death (the day of death itself is allowed) */
-	VR_HOSPITAL,            /* beneficiary in hospital that day (admission day through discharge day) */
+	VR_HOSPITAL,            /* beneficiary in hospital that day (verify_hospital_day) */
 	VR_NO_PLAN,             /* no care plan in force that day */
 	VR_OVER_ENTITLEMENT,    /* the plan week's verified minutes would pass the weekly maximum */
 	VR_ITEM_NOT_IN_PLAN,    /* an item performed that the plan does not include */
@@ -79,6 +79,12 @@ enum verify_state verify_visit(const struct scheme_visits *p, const struct verif
 			       const struct verify_prev *prev, int64_t now, uint32_t *reasons);
 /* Whole minutes between check-in and check-out, rounded down (0 if none, or if check-out is not after check-in). */
 int verify_minutes(const struct verify_visit *v);
+
+/* Whether day is a hospital day of a stay admitted on admitted and discharged on discharged (0: still in hospital):
+ * admission day through the day before discharge, the way a hospital counts bed days (住院天数 "算入不算出"), so
+ * the discharge day is a day at home that may be served and paid; a stay admitted and discharged the same day is
+ * that one day. The one rule for visit verification and settlement. */
+bool verify_hospital_day(int32_t admitted, int32_t discharged, int32_t day);
 /* The great-circle distance between two points rounded to the nearest metre, as the rules compare it; -1 if either
  * has no position. */
 int verify_distance_m(const struct verify_point *a, const struct verify_point *b);

@@ -180,11 +180,18 @@ int visit_reverify(struct db *db, const struct scheme *s, int64_t id, struct err
 			    DB_INT(plan), DB_TEXT(day));
 	v.plan_in_force = n > 0;
 	if (!rc)
-		rc = db_int(db, &n, e,
-			    "SELECT COUNT(*) FROM hospital_stays WHERE person_id = $1 AND admitted <= $2"
-			    " AND (discharged IS NULL OR discharged >= $2)",
-			    DB_INT(person), DB_TEXT(day));
-	v.in_hospital = n > 0;
+		rc = db_query(db, &st, e,
+			      "SELECT admitted, discharged FROM hospital_stays WHERE person_id = $1 AND admitted <= $2"
+			      " AND (discharged IS NULL OR discharged >= $2)",
+			      DB_INT(person), DB_TEXT(day));
+	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		rc = 0;
+		v.in_hospital = v.in_hospital || verify_hospital_day(day_of(db_col_text(st, 0), 0),
+								      day_of(db_col_text(st, 1), 0), v.day);
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
 	/* the plan week's verified (or accepted) minutes before this visit */
 	date_format(v.day - (date_weekday(v.day) - 1), monday);
 	if (!rc)
@@ -504,7 +511,7 @@ static int load_facts(struct db *db, const struct scheme *s, struct month *m, co
 			p->first_stay = m->n_stays;
 		p->n_stays++;
 		m->stays[m->n_stays].from = day_of(db_col_text(st, 1), 0);
-		m->stays[m->n_stays++].until = day_of(db_col_text(st, 2), QUAL_OPEN);
+		m->stays[m->n_stays++].until = day_of(db_col_text(st, 2), 0); /* 0: still in hospital */
 	}
 	if (rc == DB_DONE)
 		rc = 0;
@@ -909,7 +916,9 @@ static int walk_month(struct month_run *mr, struct err *e)
 			v.home.lat_e6 = p->lat;
 			v.home.lon_e6 = p->lon;
 			v.death_day = p->death;
-			v.in_hospital = in_periods(m.stays + p->first_stay, p->n_stays, v.day);
+			for (int k = 0; k < p->n_stays && !v.in_hospital; k++)
+				v.in_hospital = verify_hospital_day(m.stays[p->first_stay + k].from,
+								    m.stays[p->first_stay + k].until, v.day);
 			v.certified = in_periods(m.certs + p->first_cert, p->n_certs, v.day);
 			v.plan_in_force = pl->counts && pl->from <= v.day && v.day <= pl->until;
 			v.max_minutes_per_week = pl->max_minutes;

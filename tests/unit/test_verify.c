@@ -491,8 +491,8 @@ static void test_death_day(void **state)
 
 static void test_hospital_days(void **state)
 {
-	/* A stay from admission 2025-03-10 to discharge 2025-03-14: the caller sets in_hospital for admission day
-	 * through discharge day, both included (the convention written in verify.h); the rule reports the flag. */
+	/* A stay from admission 2025-03-10 to discharge 2025-03-14: hospital days are the 10th to the 13th (bed days,
+	 * the discharge day at home); the rule reports the flag. */
 	struct scheme_visits p = rules();
 	struct verify_visit v = visit();
 	int32_t admitted = D("2025-03-10"), discharged = D("2025-03-14");
@@ -500,16 +500,31 @@ static void test_hospital_days(void **state)
 		const char *day;
 		bool in;
 	} days[] = {
-		{"2025-03-09", false}, {"2025-03-10", true}, {"2025-03-12", true}, {"2025-03-14", true},
-		{"2025-03-15", false},
+		{"2025-03-09", false}, {"2025-03-10", true}, {"2025-03-12", true}, {"2025-03-13", true},
+		{"2025-03-14", false}, {"2025-03-15", false},
 	};
 
 	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
 		v.day = D(days[i].day);
-		v.in_hospital = v.day >= admitted && v.day <= discharged;
+		v.in_hospital = verify_hospital_day(admitted, discharged, v.day);
 		assert_int_equal(v.in_hospital, days[i].in);
 		expect(&p, &v, NULL, days[i].in ? BIT(VR_HOSPITAL) : 0, days[i].day);
 	}
+}
+
+static void test_hospital_edges(void **state)
+{
+	(void)state;
+	/* admitted and discharged the same day: that one day */
+	assert_false(verify_hospital_day(D("2025-03-10"), D("2025-03-10"), D("2025-03-09")));
+	assert_true(verify_hospital_day(D("2025-03-10"), D("2025-03-10"), D("2025-03-10")));
+	assert_false(verify_hospital_day(D("2025-03-10"), D("2025-03-10"), D("2025-03-11")));
+	/* discharged the next day: the admission day only */
+	assert_true(verify_hospital_day(D("2025-03-10"), D("2025-03-11"), D("2025-03-10")));
+	assert_false(verify_hospital_day(D("2025-03-10"), D("2025-03-11"), D("2025-03-11")));
+	/* still in hospital (no discharge): every day from admission */
+	assert_false(verify_hospital_day(D("2025-03-10"), 0, D("2025-03-09")));
+	assert_true(verify_hospital_day(D("2025-03-10"), 0, D("2025-12-31")));
 }
 
 static void test_caller_flags(void **state)
@@ -774,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_certificate_expiry_day),
 		cmocka_unit_test(test_death_day),
 		cmocka_unit_test(test_hospital_days),
+		cmocka_unit_test(test_hospital_edges),
 		cmocka_unit_test(test_caller_flags),
 		cmocka_unit_test(test_weekly_entitlement),
 		cmocka_unit_test(test_missing_checkout),
