@@ -8,3 +8,6 @@ bench/http.sh "$build" pgsql
 bench/import.sh "$build"
 bench/assess.sh "$build"
 bench/verify.sh "$build"
+bench/checkin.sh "$build" sqlite
+bench/checkin.sh "$build" pgsql
+bench/verify_month.sh "$build"
