@@ -21,12 +21,12 @@ done
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
-# Debian packages: build tools and libraries, the PostgreSQL server for the test suite, Chromium and a CJK font for
-# browser tests and screenshots, wrk for benchmarks.
+# Debian packages: build tools and libraries (libxlsxwriter for the settlement exports), the PostgreSQL server for
+# the test suite, Chromium and a CJK font for browser tests and screenshots, wrk for benchmarks.
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcmocka-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libxlsxwriter-dev
   postgresql postgresql-client
   python3
   chromium fonts-wqy-microhei

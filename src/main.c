@@ -14,6 +14,7 @@ const struct cli_command cli_commands[] = {
 	{"import", "bulk import persons, enrolments, deaths or hospital stays from CSV", cli_import},
 	{"contributions", "compute a year's contributions and post them to the fund", cli_contributions},
 	{"visits", "verify a month of visits in bulk", cli_visits},
+	{"settle", "compute a month's settlement statements (drafts per provider)", cli_settle},
 	{"fund", "the fund's summary (income, spending, balance, usage) and ledger check", cli_fund},
 	{"assess", "score assessment forms with the scheme's standard", cli_assess},
 	{"demo", "load the demo data set (a fictional city)", cli_demo},

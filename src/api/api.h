@@ -132,6 +132,7 @@ int api_visits_schedule(struct http_req *r);
 int api_visits_create(struct http_req *r);
 int api_visits_list(struct http_req *r);
 int api_visits_get(struct http_req *r);
+int api_visits_plans_today(struct http_req *r);
 int api_visits_reassign(struct http_req *r);
 int api_visits_cancel(struct http_req *r);
 int api_visits_explain(struct http_req *r);
@@ -146,5 +147,6 @@ int api_visits_exception_summary(struct http_req *r);
 int api_visits_audio_get(struct http_req *r);
 
 #include "api/api_feedback.h"
+#include "api/api_settle.h"
 
 #endif

@@ -256,6 +256,8 @@ const struct route api_routes[] = {
 	 "护理员签退并核验"},
 	/* literal paths before /api/v1/visits/:id */
 	{"GET", "/api/v1/visits/map", FUND_READERS, 0, NULL, q_map, api_visits_map, "当日服务地图"},
+	{"GET", "/api/v1/visits/plans-today", CAREGIVER, 0, NULL, NULL, api_visits_plans_today,
+	 "护理员今日可临时上门的护理计划（无排班签到）"},
 	{"GET", "/api/v1/visits/exceptions/summary", PATTERN_READERS, 0, NULL, q_visit_summary,
 	 api_visits_exception_summary, "核验异常统计（按审核状态、按异常原因）"},
 	{"GET", "/api/v1/visits", VISIT_READERS, 0, NULL, q_visits, api_visits_list, "服务记录"},
@@ -279,6 +281,7 @@ const struct route api_routes[] = {
 	 "解锁已锁定的服务记录"},
 
 #include "api/routes_feedback.inc"
+#include "api/routes_settle.inc"
 
 	{"GET", "/api/v1/audit", AUDIT_READERS, 0, NULL, q_audit, api_audit_list, "审计日志查询"},
 	{"GET", "/api/v1/audit/verify", AUDIT_READERS, 0, NULL, NULL, api_audit_verify, "校验审计日志哈希链"},

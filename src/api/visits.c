@@ -168,10 +168,41 @@ int api_visits_audio_get(struct http_req *r)
 
 int api_visits_get(struct http_req *r)
 {
+	json_t *out, *rating = NULL, *contact = NULL;
 	int64_t id;
 	int rc = req_param_id(r, 0, &id);
 
-	return rc ? rc : reply_visit(r, id, 200);
+	if (!rc)
+		rc = visit_get(r->db, r->app->scheme, &r->actor, id, &out, &r->err);
+	if (rc)
+		return rc;
+	if (sees_rating(&r->actor))
+		rc = rating_of_visit(r->db, id, &rating, &r->err);
+	/* the caregiver's own visit to serve: how to find the home (an audited read) */
+	if (!rc && r->actor.role == ROLE_CAREGIVER)
+		rc = visit_contact(r->db, &r->actor, id, &contact, &r->err);
+	if (rc) {
+		json_decref(rating);
+		json_decref(out);
+		return rc;
+	}
+	if (sees_rating(&r->actor))
+		json_object_set_new(out, "rating", rating);
+	if (r->actor.role == ROLE_CAREGIVER)
+		json_object_set_new(out, "contact", contact ? contact : json_null());
+	req_reply(r, 200, out);
+	return 0;
+}
+
+/* The plans a caregiver may check in on today without a scheduled visit. */
+int api_visits_plans_today(struct http_req *r)
+{
+	json_t *out;
+	int rc = visit_plans_today(r->db, &r->actor, &out, &r->err);
+
+	if (!rc)
+		req_reply(r, 200, out);
+	return rc;
 }
 
 /* A step on one visit that takes a JSON body. */
@@ -266,7 +297,7 @@ int api_visits_checkout(struct http_req *r)
 	int rc;
 
 	target_from_body(r);
-	rc = visit_checkout(r->db, r->app->scheme, &r->actor, r->json, &id, &r->err);
+	rc = visit_checkout(r->db, r->app->scheme, &r->actor, r->json, r->app->cfg.public_url, &id, &r->err);
 	if (rc)
 		return rc;
 	req_target(r, "visit", id); /* for the audit row of a record sent again (nothing written) */

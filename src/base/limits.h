@@ -217,6 +217,12 @@
 #define LIMIT_VERIFY_ID_BITS (INT64_C(1) << 27)
 /* Item codes recorded on one visit. */
 #define LIMIT_VISIT_ITEMS 40
+/* Plans offered to a caregiver's phone for an unscheduled visit today (a caregiver serves a few dozen
+ * beneficiaries; the rest of a provider's plans are not theirs to pick from). */
+#define LIMIT_PLANS_TODAY 200
+/* Bytes of the public base URL put in front of rating short links (ltci serve --public-url): the SMS that
+ * carries the link must stay short. */
+#define LIMIT_PUBLIC_URL 200
 
 /* ---- settlement (rules/settle.h) ---- */
 
@@ -235,5 +241,18 @@
  * the month. Larger counts are a caller's bug. */
 #define LIMIT_SETTLE_VISITS (31 * 21)
 #define LIMIT_SETTLE_MINUTES (31 * 24 * 60)
+
+/* ---- settlement (svc/settlement*.c) ---- */
+
+/* Objections or payment batches one list answers (a month has a few per provider at most; older ones are found
+ * by statement or month). */
+#define LIMIT_SETTLE_LIST 500
+/* Months one fund-by-month answer covers: ten years of a chart. */
+#define LIMIT_FUND_MONTHS 120
+/* Days one supplementary-insurance policy covers: a policy year, with a leap day and some slack. */
+#define LIMIT_POLICY_DAYS 400
+/* Values one multi-row INSERT of db_copy carries on SQLite: enough to spread the statement's own cost (several
+ * microseconds) over hundreds of rows, well under SQLite's 32,766 variables. */
+#define LIMIT_COPY_BATCH_VALUES 1000
 
 #endif

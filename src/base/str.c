@@ -217,3 +217,8 @@ bool str_phone_valid(const char *s)
 	}
 	return *s == '\0';
 }
+
+bool str_is_mobile(const char *s)
+{
+	return s && s[0] == '1' && str_phone_valid(s);
+}

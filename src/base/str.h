@@ -29,6 +29,8 @@ void str_mask_phone(const char *s, char *out, size_t size);
 /* A mainland phone number: mobile (11 digits, 1[3-9]...) or landline (0 + 2-3 digit area code, optional '-',
  * 7-8 digits, optional '-' extension of 1-6 digits). */
 bool str_phone_valid(const char *s);
+/* A mobile number an SMS can go to: str_phone_valid and 11 digits starting with 1. False for NULL. */
+bool str_is_mobile(const char *s);
 /* A LIKE pattern matching s anywhere, with %, _ and \ escaped (use with ESCAPE '\'). */
 void str_like_contains(const char *s, char *out, size_t size);
 /* Replace each invalid byte of s by '?' so it can be logged; writes at most size-1 bytes. */

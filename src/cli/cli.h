@@ -29,6 +29,7 @@ int cli_area(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_contributions(int argc, char **argv);
 int cli_visits(int argc, char **argv);
+int cli_settle(int argc, char **argv);
 int cli_fund(int argc, char **argv);
 int cli_assess(int argc, char **argv);
 int cli_demo(int argc, char **argv);

@@ -12,9 +12,11 @@ static const char usage[] =
 	"usage: ltci demo [--db URL] [--scheme FILE] [--force] | --logins\n"
 	"\n"
 	"Create the schema if needed and load the demo data set: a fictional city (江海市) with 2 districts,\n"
-	"6 streets and 20 neighbourhoods, 3 care providers, one account per role, and 2,000 insured persons with\n"
-	"their enrolments and two years of contributions under the scheme. Refuses a database that already holds\n"
-	"data unless --force is given, which WIPES the database first.\n"
+	"6 streets and 20 neighbourhoods, 10 care providers, one account per role, and 2,000 insured persons with\n"
+	"their enrolments and two years of contributions under the scheme, assessments, care plans, two months of\n"
+	"visits, and the last full month settled and approved (the city's insured population sized like Zhoushan's,\n"
+	"so the fund's usage rate is the seed's). Refuses a database that already holds data unless --force is\n"
+	"given, which WIPES the database first.\n"
 	"\n"
 	"  --db URL   sqlite:PATH or postgresql://... (LTCI_DB, default " DEFAULT_DB ")\n"
 	"  --scheme FILE  scheme for the contributions (LTCI_SCHEME, default " DEFAULT_SCHEME ")\n"
@@ -26,7 +28,8 @@ static void print_logins(void)
 	printf("demo logins (password for all: %s)\n", DEMO_PASSWORD);
 	for (int i = 0; i < demo_login_count; i++)
 		printf("  %-15s %-15s %s\n", demo_logins[i].username, demo_logins[i].role, demo_logins[i].display_name);
-	printf("  (the expert pool also has expert02..expert12 and assessor02..assessor20)\n");
+	printf("  (the expert pool also has expert02..expert12 and assessor02..assessor20; bureau02 is the fund's\n"
+	       "   accountant, the second reviewer of settlement statements)\n");
 }
 
 int cli_demo(int argc, char **argv)
@@ -101,6 +104,11 @@ int cli_demo(int argc, char **argv)
 	       " %d care plans, %d visits\n\n",
 	       sum.areas, sum.providers, sum.users, sum.persons, sum.enrolments, (long long)(sum.contributions_fen / 100),
 	       (long long)(sum.contributions_fen % 100), sum.certified, sum.cases, sum.caregivers, sum.plans, sum.visits);
+	if (sum.statements)
+		printf("last full month settled: %d statements approved, %lld.%02lld yuan; the city sized like Zhoushan:"
+		       " %lld insured persons\n\n",
+		       sum.statements, (long long)(sum.settled_fen / 100), (long long)(sum.settled_fen % 100),
+		       (long long)sum.insured);
 	print_logins();
 	return 0;
 fail:

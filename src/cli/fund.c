@@ -1,4 +1,5 @@
-/* fund.c: 'ltci fund summary [--year YYYY] [--json]': income by source, spending, balance and usage rate. */
+/* fund.c: 'ltci fund summary [--year YYYY] [--json]': income by source, spending, balance and usage rate;
+ * 'ltci fund check': the ledger's running balances. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -14,8 +15,10 @@ static const char usage[] =
 	"usage: ltci fund summary [--year YYYY] [--json] [--db URL]\n"
 	"       ltci fund check [--db URL]\n"
 	"\n"
-	"summary  the fund's income by source (personal_account, pooled_fund, individual, finance), spending,\n"
-	"         recoveries, balance, usage rate (spending / income) and months payable, in fen with --json.\n"
+	"summary  the fund's income by source (the payers personal_account, pooled_fund, individual, finance, and the\n"
+	"         supplementary sources' share of settlements), spending by funding source, recoveries, balance, usage\n"
+	"         rate (the fund's spending / contributions), the annualised usage rate (the months settled x 12 /\n"
+	"         a year of contributions) and months payable, in fen with --json.\n"
 	"check    verify that every running balance in the ledger equals the sum of the postings before it.\n";
 
 static void yuan(const char *label, int64_t fen)
@@ -108,12 +111,26 @@ int cli_fund(int argc, char **argv)
 		yuan(label, json_integer_value(v));
 	}
 	yuan("income total", json_integer_value(json_object_get(json_object_get(out, "income"), "total")));
-	yuan("spending", json_integer_value(json_object_get(json_object_get(out, "spending"), "total")));
+	yuan("  of it contributions", json_integer_value(json_object_get(json_object_get(out, "income"), "contributions")));
+	json_object_foreach(json_object_get(json_object_get(out, "spending"), "by_source"), key, v) {
+		char label[40];
+		snprintf(label, sizeof label, "spending %s", key);
+		yuan(label, json_integer_value(v));
+	}
+	yuan("spending total", json_integer_value(json_object_get(json_object_get(out, "spending"), "total")));
 	yuan("recoveries", json_integer_value(json_object_get(out, "recoveries")));
 	yuan("balance", json_integer_value(json_object_get(out, "balance")));
 	printf("  %-22s %18s %%\n", "usage rate",
 	       json_string_value(json_object_get(out, "usage_rate")) ? json_string_value(json_object_get(out, "usage_rate"))
 								      : "-");
+	v = json_object_get(out, "annualised");
+	if (json_is_object(v))
+		printf("  %-22s %18s %%  (%s to %s: %lld month(s) of spending x 12 / a year of contributions)\n",
+		       "usage rate, annualised", json_string_value(json_object_get(v, "usage_rate"))
+						 ? json_string_value(json_object_get(v, "usage_rate"))
+						 : "-",
+		       json_string_value(json_object_get(v, "from")), json_string_value(json_object_get(v, "to")),
+		       (long long)json_integer_value(json_object_get(v, "months_with_spending")));
 	printf("  %-22s %18s\n", "months payable",
 	       json_string_value(json_object_get(out, "months_payable"))
 		       ? json_string_value(json_object_get(out, "months_payable"))

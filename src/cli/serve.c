@@ -22,7 +22,7 @@
 
 static const char usage[] =
 	"usage: ltci serve [--listen ADDR:PORT] [--db URL] [--scheme FILE] [--web DIR] [--threads N]\n"
-	"                  [--tls-cert FILE --tls-key FILE]\n"
+	"                  [--tls-cert FILE --tls-key FILE] [--public-url URL]\n"
 	"\n"
 	"Run the HTTP server: the JSON API under /api/v1/ and the web app from DIR.\n"
 	"\n"
@@ -33,6 +33,9 @@ static const char usage[] =
 	"  --threads N         worker threads, each with one database connection (LTCI_THREADS, default 4)\n"
 	"  --data DIR          uploads, imports and their rejects files (LTCI_DATA, default " DEFAULT_DATA ")\n"
 	"  --tls-cert FILE     serve HTTPS with this PEM certificate (and --tls-key)\n"
+	"  --public-url URL    http(s)://host[/path] where the public reaches the web app (LTCI_PUBLIC_URL); when set,\n"
+	"                      a check-out queues an SMS to the family with the visit's rating link URL/r/TOKEN;\n"
+	"                      default: no link is sent\n"
 	"\n"
 	"Environment: LTCI_SESSION_IDLE and LTCI_SESSION_MAX (seconds) set session idle and absolute expiry;\n"
 	"LTCI_LOGIN_LOCK (seconds) how long an account stays locked; LTCI_SECURE_COOKIES=1 marks cookies Secure\n"
@@ -65,6 +68,32 @@ static int env_seconds(const char *name, int def, int min, int max)
 	return (int)n;
 }
 
+/* The public base URL: http(s)://..., printable ASCII without spaces, quotes or a query; stored without trailing
+ * slashes. "" (not set) is fine. */
+static int parse_public_url(const char *s, struct server_config *cfg)
+{
+	size_t n = s ? strlen(s) : 0;
+	const char *host;
+
+	cfg->public_url[0] = '\0';
+	if (!n)
+		return 0;
+	if (n > LIMIT_PUBLIC_URL || !(str_starts(s, "https://") || str_starts(s, "http://")))
+		return -1;
+	for (const char *c = s; *c; c++)
+		if (*c <= ' ' || *c > '~' || *c == '"' || *c == '\'' || *c == '<' || *c == '>' || *c == '?' || *c == '#' ||
+		    *c == '\\')
+			return -1;
+	host = strstr(s, "://") + 3;
+	if (!*host || *host == '/')
+		return -1; /* a host, not "https:///" */
+	while (s[n - 1] == '/')
+		n--;
+	memcpy(cfg->public_url, s, n);
+	cfg->public_url[n] = '\0';
+	return 0;
+}
+
 static int parse_listen(const char *s, struct server_config *cfg)
 {
 	const char *colon = strrchr(s, ':');
@@ -93,11 +122,12 @@ int cli_serve(int argc, char **argv)
 		{"scheme", required_argument, NULL, 's'}, {"web", required_argument, NULL, 'w'},
 		{"threads", required_argument, NULL, 't'}, {"tls-cert", required_argument, NULL, 'c'},
 		{"tls-key", required_argument, NULL, 'k'}, {"data", required_argument, NULL, 'D'},
+		{"public-url", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *listen = NULL, *dburl = NULL, *scheme_path = NULL, *web = NULL, *threads = NULL;
-	const char *cert = NULL, *key = NULL, *data = NULL;
+	const char *cert = NULL, *key = NULL, *data = NULL, *public_url = NULL;
 	struct app app;
 	struct scheme_diag diag;
 	struct db *db;
@@ -120,6 +150,7 @@ int cli_serve(int argc, char **argv)
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
 		case 'D': data = optarg; break;
+		case 'u': public_url = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			fprintf(stderr, "ltci serve: unknown or incomplete option '%s'\n", argv[optind - 1]);
@@ -151,6 +182,12 @@ int cli_serve(int argc, char **argv)
 	app.cfg.secure_cookies = getenv("LTCI_SECURE_COOKIES") && strcmp(getenv("LTCI_SECURE_COOKIES"), "1") == 0;
 	str_copy(app.cfg.web_dir, cli_setting(web, "LTCI_WEB", DEFAULT_WEB), sizeof app.cfg.web_dir);
 	str_copy(app.cfg.data_dir, cli_setting(data, "LTCI_DATA", DEFAULT_DATA), sizeof app.cfg.data_dir);
+	if (parse_public_url(cli_setting(public_url, "LTCI_PUBLIC_URL", NULL), &app.cfg)) {
+		fprintf(stderr, "ltci serve: --public-url must be an http:// or https:// address of at most %d characters,"
+				" without spaces, quotes, '?' or '#'\n",
+			LIMIT_PUBLIC_URL);
+		return cli_usage_error(usage);
+	}
 	if (!realpath(app.cfg.web_dir, app.web_real)) {
 		app.web_real[0] = '\0';
 		log_warn("event=no_web_app dir=%s msg=\"web app not built; serving the API only\"", app.cfg.web_dir);
@@ -191,6 +228,8 @@ int cli_serve(int argc, char **argv)
 		return 1;
 	}
 	log_info("event=scheme id=%s version=%s", app.scheme->id, app.scheme->version);
+	if (app.cfg.public_url[0])
+		log_info("event=public_url url=%s msg=\"rating links are sent after check-out\"", app.cfg.public_url);
 	rc = maintenance_start(dburl, app.scheme, &notify, notify_interval, &maint, &e);
 	notify_config_clear(&notify);
 	/* the check-ins' group-commit writer (one transaction, one flush, for all check-ins waiting at once) */

@@ -279,10 +279,17 @@ bool db_last_unique_violation(const struct db *db)
 
 /* ---- bulk loading ---- */
 
+/* SQLite: rows are gathered and inserted LIMIT_COPY_BATCH_VALUES values at a time by one multi-row INSERT (the
+ * statement's own overhead, several microseconds, spread over the batch); the rest at the end one row at a time. */
+
 struct db_copy {
 	struct db *db;
 	int ncols;
-	char *insert_sql;     /* SQLite: the INSERT run for each row (statement cache keeps it prepared) */
+	char *insert_sql;     /* SQLite: the one-row INSERT */
+	char *batch_sql;      /* SQLite: the INSERT of batch rows */
+	int batch, nrows;     /* SQLite: rows per batch, rows waiting */
+	struct db_val *vals;  /* SQLite: the waiting rows' values; text as offsets into text */
+	struct buf text;      /* SQLite: the waiting rows' text, copied (the caller's is borrowed for one call) */
 	struct buf data;      /* PostgreSQL: COPY text being gathered */
 	bool failed;
 };
@@ -305,12 +312,27 @@ int db_copy_begin(struct db *db, const char *table, const char *columns, int nco
 		rc = db->ops->copy_begin(db, sql.data, e);
 		buf_init(&c->data, COPY_FLUSH * 2 + LIMIT_CSV_RECORD_BYTES * 2);
 	} else {
+		struct buf b;
 		buf_printf(&sql, "INSERT INTO %s (%s) VALUES (", table, columns);
 		for (int i = 1; i <= ncols; i++)
 			buf_printf(&sql, "%s$%d", i > 1 ? ", " : "", i);
 		buf_puts(&sql, ")");
 		rc = 0;
 		c->insert_sql = buf_steal(&sql);
+		c->batch = ncols > 0 && ncols <= LIMIT_COPY_BATCH_VALUES ? LIMIT_COPY_BATCH_VALUES / ncols : 1;
+		if (c->batch > 1) {
+			buf_init(&b, 1024 * 1024);
+			buf_printf(&b, "INSERT INTO %s (%s) VALUES ", table, columns);
+			for (int r = 0; r < c->batch; r++) {
+				buf_puts(&b, r ? ", (" : "(");
+				for (int i = 1; i <= ncols; i++)
+					buf_printf(&b, "%s$%d", i > 1 ? ", " : "", r * ncols + i);
+				buf_putc(&b, ')');
+			}
+			c->batch_sql = buf_steal(&b);
+		}
+		c->vals = xcalloc((size_t)c->batch * (size_t)ncols + 1, sizeof *c->vals);
+		buf_init(&c->text, (size_t)-1 / 2);
 	}
 	buf_free(&sql);
 	if (rc) {
@@ -339,6 +361,26 @@ static void copy_escape(struct buf *b, const char *s)
 	}
 }
 
+/* SQLite: insert the waiting rows (a whole batch in one statement, fewer one by one). */
+static int copy_flush(struct db_copy *c, struct err *e)
+{
+	int rc = 0;
+
+	for (int i = 0; i < c->nrows * c->ncols; i++)
+		if (c->vals[i].t == DBV_TEXT)
+			c->vals[i].s = c->text.data + c->vals[i].i;
+	if (c->nrows == c->batch && c->batch > 1)
+		rc = db_exec_v(c->db, NULL, e, c->batch_sql, c->vals, c->nrows * c->ncols);
+	else
+		for (int r = 0; !rc && r < c->nrows; r++)
+			rc = db_exec_v(c->db, NULL, e, c->insert_sql, c->vals + r * c->ncols, c->ncols);
+	c->nrows = 0;
+	buf_reset(&c->text);
+	if (rc)
+		c->failed = true;
+	return rc;
+}
+
 int db_copy_row(struct db_copy *c, const struct db_val *vals, struct err *e)
 {
 	int rc;
@@ -346,16 +388,18 @@ int db_copy_row(struct db_copy *c, const struct db_val *vals, struct err *e)
 	if (c->failed)
 		return err_set(e, ERR_DB, NULL, "bulk load already failed");
 	if (!c->db->ops->copy_begin) {
-		struct db_stmt *st = NULL;
-		rc = db_query_v(c->db, &st, e, c->insert_sql, vals, c->ncols);
-		if (!rc) {
-			rc = db_step(st, e);
-			rc = rc == DB_DONE ? 0 : rc;
-			db_done(st);
+		struct db_val *row = c->vals + c->nrows * c->ncols;
+		for (int i = 0; i < c->ncols; i++) {
+			row[i] = vals[i];
+			if (vals[i].t == DBV_TEXT) {
+				row[i].i = (int64_t)c->text.len;
+				row[i].s = NULL;
+				buf_append(&c->text, vals[i].s, strlen(vals[i].s) + 1);
+			}
 		}
-		if (rc)
-			c->failed = true;
-		return rc;
+		if (++c->nrows == c->batch)
+			return copy_flush(c, e);
+		return 0;
 	}
 	for (int i = 0; i < c->ncols; i++) {
 		char num[24];
@@ -404,13 +448,19 @@ int db_copy_end(struct db_copy *c, struct err *e)
 		}
 		if (c->failed && !rc)
 			rc = err_set(e, ERR_DB, NULL, "bulk load failed");
-	} else if (c->failed) {
-		rc = err_set(e, ERR_DB, NULL, "bulk load failed");
+	} else {
+		if (!c->failed && c->nrows)
+			rc = copy_flush(c, e);
+		if (c->failed && !rc)
+			rc = err_set(e, ERR_DB, NULL, "bulk load failed");
 	}
 	if (rc && c->db->tx_depth > 0)
 		c->db->tx_failed = true;
 	buf_free(&c->data);
+	buf_free(&c->text);
 	free(c->insert_sql);
+	free(c->batch_sql);
+	free(c->vals);
 	free(c);
 	return rc;
 }

@@ -107,8 +107,10 @@ int db_int_v(struct db *db, int64_t *out, struct err *e, const char *sql, const 
 /* True if the last failure on this connection was a uniqueness violation (to answer 409 instead of 500). */
 bool db_last_unique_violation(const struct db *db);
 
-/* Bulk loading into a table: COPY FROM STDIN on PostgreSQL, a prepared INSERT per row on SQLite. Use inside a
- * transaction; columns is "a, b, c" (plain identifiers), each row gives ncols values. */
+/* Bulk loading into a table: COPY FROM STDIN on PostgreSQL, multi-row INSERTs of up to 1,000 values on SQLite (the
+ * rest one row at a time at the end). Use inside a transaction; columns is "a, b, c" (plain identifiers), each row
+ * gives ncols values (text is copied). A row may be refused only when its batch is sent: by a later db_copy_row or
+ * by db_copy_end. */
 struct db_copy;
 int db_copy_begin(struct db *db, const char *table, const char *columns, int ncols, struct db_copy **out,
 		  struct err *e);

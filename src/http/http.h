@@ -57,6 +57,8 @@ struct server_config {
 	char tls_key[512];
 	char data_dir[512];           /* uploads, imports and their rejects files */
 	bool secure_cookies;          /* mark cookies Secure (TLS here or at a proxy in front) */
+	char public_url[LIMIT_PUBLIC_URL + 1]; /* the address the public reaches the web app at, for links sent by
+					       * SMS ("https://ltc.example.gov.cn"); "" sends none */
 };
 
 /* Server-wide state shared by all worker threads (read-only after start). */

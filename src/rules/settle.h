@@ -108,7 +108,7 @@ struct settle_adjustment {
 };
 
 /* The month's visits of the beneficiary under this plan, as the verification and the bureau's decisions left them
- * (pending exceptions are not passed: they are settled in the month they are decided in). Every visit is in
+ * (pending exceptions are not passed: the service publishes a month only once they are decided). Every visit is in
  * exactly one of the three counts. Institutional care has no visits (all 0). */
 struct settle_visits {
 	int payable;                /* verified, or exceptions the bureau accepted; caregiver qualified */

@@ -159,7 +159,7 @@ json_t *verify_reasons_json(uint32_t reasons)
 }
 
 static const char *const state_codes[] = {"pending", "verified", "exception"};
-static const char *const state_texts[] = {"待核验", "核验通过", "异常"};
+static const char *const state_texts[] = {"待核验", "核验通过", "核验异常"};
 
 bool verify_hospital_day(int32_t admitted, int32_t discharged, int32_t day)
 {

@@ -783,6 +783,15 @@ int care_plan_list(struct db *db, const struct actor *a, const struct care_plan_
 /* The plan's items with their catalogue names. */
 static int load_items(struct db *db, const struct scheme *s, int64_t id, json_t *into, struct err *e)
 {
+	json_t *arr = NULL;
+	int rc = care_plan_items_json(db, s, id, &arr, e);
+
+	json_object_set_new(into, "items", arr);
+	return rc;
+}
+
+int care_plan_items_json(struct db *db, const struct scheme *s, int64_t id, json_t **out, struct err *e)
+{
 	struct db_stmt *st = NULL;
 	json_t *arr = json_array();
 	int rc = db_query(db, &st, e, "SELECT code, per_week, minutes FROM care_plan_items WHERE plan_id = $1 ORDER BY id",
@@ -799,7 +808,7 @@ static int load_items(struct db *db, const struct scheme *s, int64_t id, json_t 
 	if (rc == DB_DONE)
 		rc = 0;
 	db_done(st);
-	json_object_set_new(into, "items", arr);
+	*out = arr;
 	return rc;
 }
 

@@ -47,6 +47,9 @@ int care_plan_end(struct db *db, struct actor *a, int64_t id, const json_t *in, 
 int care_plan_visible(struct db *db, const struct actor *a, int64_t id, struct err *e);
 int care_plan_get(struct db *db, const struct scheme *s, const struct actor *a, int64_t id, json_t **out,
 		  struct err *e);
+/* The items of plan id (no visibility check: the caller has one) with their catalogue names: [{code, name, medical,
+ * per_week, minutes}] in the plan's order. *out is always set (new reference), partial on error. */
+int care_plan_items_json(struct db *db, const struct scheme *s, int64_t id, json_t **out, struct err *e);
 int care_plan_list(struct db *db, const struct actor *a, const struct care_plan_filter *f, json_t **out,
 		   struct err *e);
 /* Providers the person may choose from in a mode: agreement covering the street, status, credit grade, rating,

@@ -195,5 +195,8 @@ int demo_load(struct db *db, const struct scheme *scheme, struct demo_summary *o
 		for (int p = 0; !rc && p < PAYER_COUNT; p++)
 			out->contributions_fen += cr.delta_fen[p];
 	}
+	/* the last full month settled and approved, the city sized like Zhoushan */
+	if (!rc && scheme)
+		rc = demo_settle_load(db, scheme, hash, out, e);
 	return rc;
 }

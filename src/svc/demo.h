@@ -29,6 +29,9 @@ struct demo_summary {
 	int plans;             /* care plans in force or confirmed */
 	int visits;            /* home visits of the last two months */
 	int64_t contributions_fen;
+	int statements;        /* settlement statements of the last full month, approved */
+	int64_t settled_fen;   /* their total */
+	int64_t insured;       /* the city's insured persons, sized like Zhoushan (demo_settle.c) */
 };
 
 /* Number of insured persons in the demo registry. */
@@ -38,7 +41,7 @@ struct demo_summary {
 int demo_is_empty(struct db *db, int *empty, struct err *e);
 /* Load the demo into a migrated, empty database: areas, providers and accounts in one transaction, then the
  * registry (persons, enrolments, contacts, deaths, hospital stays) and the contributions of the last two years
- * under the scheme. */
+ * under the scheme, then the last full month settled and approved (demo_settle.c). */
 struct scheme;
 int demo_load(struct db *db, const struct scheme *s, struct demo_summary *out, struct err *e);
 

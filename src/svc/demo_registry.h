@@ -38,4 +38,9 @@ int demo_care_load(struct db *db, const struct scheme *s, const char *hash, stru
 /* Two months of visits with exceptions, presence, attestations, ratings and complaints for the demo's plans. */
 int demo_visits_load(struct db *db, const struct scheme *s, struct demo_summary *out, struct err *e);
 
+/* Bank accounts, supplementary insurance, the last full month settled, reviewed, approved and posted, and the city
+ * sized like Zhoushan (outside any transaction: each step commits its own). */
+int demo_settle_load(struct db *db, const struct scheme *s, const char *hash, struct demo_summary *out,
+		     struct err *e);
+
 #endif

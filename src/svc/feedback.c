@@ -15,6 +15,7 @@
 #include "svc/notify.h"
 #include "svc/rows.h"
 #include "svc/visit.h"
+#include "svc/visit_label.h"
 
 /* ---- reference lists ---- */
 
@@ -33,21 +34,11 @@ static const char *const disputes[][2] = {
 	{"shorter", "服务时间短于记录"},
 };
 
-static const char *const sources[][2] = {
-	{"portal", "家属网上投诉"},
-	{"hotline", "12345热线"},
-	{"inspection", "监督检查"},
-};
-
 static const char *const complaint_statuses[][2] = {
 	{"open", "待处理"},
 	{"processing", "处理中"},
 	{"replied", "已答复"},
 	{"closed", "已办结"},
-};
-
-static const char *const visit_statuses[][2] = {
-	{"scheduled", "已排班"}, {"in_progress", "服务中"}, {"done", "已完成"}, {"missed", "未上门"}, {"cancelled", "已取消"},
 };
 
 static const char *label_of(const char *const (*table)[2], size_t n, const char *key)
@@ -101,16 +92,14 @@ json_t *feedback_options_json(const struct scheme *s)
 	static const char *const presence[][2] = {
 		{"in", "在院"}, {"out", "外出"}, {"hospital", "住院"}, {"leave", "回家探亲"},
 	};
-	json_t *tags = json_array(), *d = json_array(), *src = json_array(), *st = json_array(), *cats = json_array(),
-	       *m = json_array(), *p = json_array();
+	json_t *tags = json_array(), *d = json_array(), *st = json_array(), *cats = json_array(), *m = json_array(),
+	       *p = json_array(), *src = label_list_json(complaint_source_labels, COMPLAINT_SOURCE_COUNT);
 
 	for (size_t i = 0; i < N_TAGS; i++)
 		json_array_append_new(tags, json_pack("{s:s, s:b}", "tag", rating_tags[i].tag, "positive",
 						      rating_tags[i].positive));
 	for (size_t i = 0; i < sizeof disputes / sizeof disputes[0]; i++)
 		json_array_append_new(d, json_pack("{s:s, s:s}", "key", disputes[i][0], "label", disputes[i][1]));
-	for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++)
-		json_array_append_new(src, json_pack("{s:s, s:s}", "key", sources[i][0], "label", sources[i][1]));
 	for (size_t i = 0; i < sizeof complaint_statuses / sizeof complaint_statuses[0]; i++)
 		json_array_append_new(st, json_pack("{s:s, s:s}", "key", complaint_statuses[i][0], "label",
 						    complaint_statuses[i][1]));
@@ -122,10 +111,13 @@ json_t *feedback_options_json(const struct scheme *s)
 		json_array_append_new(m, json_pack("{s:s, s:s}", "key", methods[i][0], "label", methods[i][1]));
 	for (size_t i = 0; i < sizeof presence / sizeof presence[0]; i++)
 		json_array_append_new(p, json_pack("{s:s, s:s}", "key", presence[i][0], "label", presence[i][1]));
-	return json_pack("{s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:i, s:o}", "tags", tags, "disputes", d, "rating_days",
-			 s->visits.rating_days, "comment_max", RATING_COMMENT_MAX, "complaint_sources", src,
+	return json_pack("{s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o}", "tags", tags, "disputes", d,
+			 "rating_days", s->visits.rating_days, "comment_max", RATING_COMMENT_MAX, "complaint_sources", src,
 			 "complaint_statuses", st, "complaint_categories", cats, "attestation_methods", m,
-			 "attestation_day", s->visits.attestation_day, "presence_statuses", p);
+			 "attestation_day", s->visits.attestation_day, "presence_statuses", p, "visit_statuses",
+			 label_list_json(visit_status_labels, VISIT_STATUS_COUNT), "verify_states",
+			 label_list_json(visit_verify_labels, VISIT_VERIFY_COUNT), "review_states",
+			 label_list_json(visit_review_labels, VISIT_REVIEW_COUNT));
 }
 
 /* ---- visibility ---- */
@@ -329,8 +321,7 @@ static int visit_by_token(struct db *db, const char *token, struct visit_row *v,
 	return rc;
 }
 
-/* The last day a visit of date may be rated, or 0 when the scheme sets no window. */
-static int32_t rate_until(const struct scheme *s, const char *date)
+int32_t rating_last_day(const struct scheme *s, const char *date)
 {
 	int32_t d;
 
@@ -343,7 +334,7 @@ static int32_t rate_until(const struct scheme *s, const char *date)
 static const char *not_rateable(const struct scheme *s, const char *status, const char *date, bool rated,
 				const char **field)
 {
-	int32_t until = rate_until(s, date);
+	int32_t until = rating_last_day(s, date);
 
 	*field = "visit_id";
 	if (rated)
@@ -367,7 +358,7 @@ static int check_rateable(const struct scheme *s, const struct visit_row *v, str
 	if (!why)
 		return 0;
 	if (strcmp(field, "visit_date") == 0) {
-		date_format(rate_until(s, v->date), until);
+		date_format(rating_last_day(s, v->date), until);
 		return err_set(e, ERR_CONFLICT, field, "服务日期%s后%d天内可以评价，已于%s截止", v->date, s->visits.rating_days,
 			       until);
 	}
@@ -427,7 +418,7 @@ int rating_link_view(struct db *db, const struct scheme *s, const char *token, j
 		int m = care_mode_parse(db_col_text(st, 2));
 		bool rated = !db_col_null(st, 14);
 		const char *why = not_rateable(s, status, date, rated, &field);
-		int32_t until = rate_until(s, date);
+		int32_t until = rating_last_day(s, date);
 		json_t *minutes = json_null();
 		rc = 0;
 		if (!db_col_null(st, 4))
@@ -438,7 +429,7 @@ int rating_link_view(struct db *db, const struct scheme *s, const char *token, j
 		if (until)
 			date_format(until, until_s);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:o, s:o}", "visit_date", date,
-			      "status", status, "status_label", or_key(LABEL(visit_statuses, status), status), "mode_label",
+			      "status", status, "status_label", or_key(VISIT_STATUS_LABEL(status), status), "mode_label",
 			      m >= 0 ? care_mode_label((enum care_mode)m) : "", "caregiver", masked, "provider",
 			      db_col_text(st, 8), "items", visit_items(s, db_col_text(st, 3)), "minutes", minutes, "start",
 			      clock_of(st, 5), "end", clock_of(st, 6), "can_rate", why == NULL, "rate_until",
@@ -556,6 +547,35 @@ int rating_get(struct db *db, int64_t id, json_t **out, struct err *e)
 	return rc;
 }
 
+json_t *rating_from_cols(struct db_stmt *st, int col)
+{
+	const char *dispute = db_col_text(st, col + 3);
+
+	if (db_col_null(st, col))
+		return json_null();
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:s, s:I}", "stars", (int)db_col_int(st, col), "tags",
+			 tags_of(db_col_text(st, col + 1)), "comment", jx_str_or_null(db_col_text(st, col + 2)), "dispute",
+			 jx_str_or_null(dispute), "dispute_label",
+			 dispute ? json_string(or_key(LABEL(disputes, dispute), dispute)) : json_null(), "channel",
+			 strcmp(db_col_text(st, col + 4), "link") == 0 ? "link" : "portal", "rated_at",
+			 (json_int_t)db_col_int(st, col + 5));
+}
+
+void rating_state_set(const struct scheme *s, json_t *o)
+{
+	const char *status = jx_str(o, "status"), *date = jx_str(o, "visit_date"), *field, *why;
+	json_t *rating = json_object_get(o, "rating");
+	int32_t until = date ? rating_last_day(s, date) : 0;
+	char until_s[DATE_STR];
+
+	why = not_rateable(s, status ? status : "", date ? date : "", rating && !json_is_null(rating), &field);
+	if (until)
+		date_format(until, until_s);
+	json_object_set_new(o, "can_rate", json_boolean(why == NULL));
+	json_object_set_new(o, "rate_until", until ? json_string(until_s) : json_null());
+	json_object_set_new(o, "rate_reason", why ? json_string(why) : json_null());
+}
+
 int rating_of_visit(struct db *db, int64_t visit_id, json_t **out, struct err *e)
 {
 	struct db_stmt *st = NULL;
@@ -565,14 +585,8 @@ int rating_of_visit(struct db *db, int64_t visit_id, json_t **out, struct err *e
 
 	*out = NULL;
 	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		const char *dispute = db_col_text(st, 3);
 		rc = 0;
-		*out = json_pack("{s:i, s:o, s:o, s:o, s:o, s:s, s:I}", "stars", (int)db_col_int(st, 0), "tags",
-				 tags_of(db_col_text(st, 1)), "comment", jx_str_or_null(db_col_text(st, 2)), "dispute",
-				 jx_str_or_null(dispute), "dispute_label",
-				 dispute ? json_string(or_key(LABEL(disputes, dispute), dispute)) : json_null(), "channel",
-				 strcmp(db_col_text(st, 4), "link") == 0 ? "link" : "portal", "rated_at",
-				 (json_int_t)db_col_int(st, 5));
+		*out = rating_from_cols(st, 0);
 	} else if (rc == DB_DONE) {
 		rc = 0;
 		*out = json_null();
@@ -898,7 +912,7 @@ int complaint_create(struct db *db, const struct scheme *s, struct actor *a, con
 		source = "portal";
 	} else if (!source) {
 		return err_set(e, ERR_INVALID, "source", "缺少必填字段source（hotline：12345热线，inspection：监督检查）");
-	} else if (!LABEL(sources, source)) {
+	} else if (!COMPLAINT_SOURCE_LABEL(source)) {
 		return err_set(e, ERR_INVALID, "source", "投诉来源应为portal、hotline或inspection");
 	} else if (strcmp(source, "portal") == 0) {
 		return err_set(e, ERR_INVALID, "source", "网上投诉由家属账号提交；工作人员登记12345热线或监督检查");
@@ -1005,7 +1019,7 @@ static json_t *complaint_row(struct db_stmt *st, const struct scheme *s, enum sh
 	}
 	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:I}",
 		      "id", (json_int_t)db_col_int(st, 0), "source", db_col_text(st, 1), "source_label",
-		      or_key(LABEL(sources, db_col_text(st, 1)), db_col_text(st, 1)), "category", cat, "category_name",
+		      or_key(COMPLAINT_SOURCE_LABEL(db_col_text(st, 1)), db_col_text(st, 1)), "category", cat, "category_name",
 		      c ? c->name : cat, "status", status, "status_label", or_key(LABEL(complaint_statuses, status), status),
 		      "deadline", deadline, "overdue", open && today > due, "replied_late",
 		      !db_col_null(st, 16) && date_of_unix_cn(db_col_int(st, 16)) > due, "days_left",
@@ -1042,7 +1056,7 @@ int complaint_list(struct db *db, const struct scheme *s, const struct actor *a,
 
 	if (f->status && *f->status && !LABEL(complaint_statuses, f->status))
 		return err_set(e, ERR_INVALID, "status", "状态应为open、processing、replied或closed");
-	if (f->source && *f->source && !LABEL(sources, f->source))
+	if (f->source && *f->source && !COMPLAINT_SOURCE_LABEL(f->source))
 		return err_set(e, ERR_INVALID, "source", "投诉来源应为portal、hotline或inspection");
 	if (f->category && *f->category && !scheme_complaint_category(s, f->category))
 		return category_error(s, e);
@@ -1202,12 +1216,6 @@ int complaint_note(struct db *db, struct actor *a, int64_t id, const json_t *in,
 	return finish(db, a, rc, e);
 }
 
-/* A mobile number the reply can go to by SMS. */
-static bool is_mobile(const char *phone)
-{
-	return strlen(phone) == 11 && phone[0] == '1' && str_is_digits(phone);
-}
-
 int complaint_reply(struct db *db, struct actor *a, int64_t id, const json_t *in, struct err *e)
 {
 	static const struct jx_field fields[] = {
@@ -1231,13 +1239,13 @@ int complaint_reply(struct db *db, struct actor *a, int64_t id, const json_t *in
 			     "UPDATE complaints SET status = 'replied', reply = $1, replied_at = $2, updated_at = $2"
 			     " WHERE id = $3 AND status IN ('open', 'processing')",
 			     DB_TEXT(jx_str(in, "reply")), DB_INT(now), DB_INT(id));
-	if (!rc && is_mobile(phone)) {
+	if (!rc && str_is_mobile(phone)) {
 		char *body = xasprintf("您反映的问题（投诉编号%lld）已答复：%s", (long long)id, jx_str(in, "reply"));
 		rc = notify_enqueue(db, "sms", phone, "投诉答复", body, "complaint", ids, e);
 		free(body);
 	}
 	if (!rc) {
-		json_t *detail = json_pack("{s:s, s:b}", "status_before", status, "sms", is_mobile(phone));
+		json_t *detail = json_pack("{s:s, s:b}", "status_before", status, "sms", str_is_mobile(phone));
 		rc = audit_append(db, a, "complaint.reply", "complaint", ids, AUDIT_OK, detail, e);
 		json_decref(detail);
 	}

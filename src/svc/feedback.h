@@ -53,7 +53,8 @@ void feedback_mask_name(const char *name, char *out, size_t size);
 
 /* Reference lists for forms: {tags: [{tag, positive}], disputes: [{key, label}], rating_days, complaint_sources,
  * complaint_statuses, complaint_categories: [{key, name, days}], attestation_methods, attestation_day,
- * presence_statuses}. */
+ * presence_statuses, visit_statuses, verify_states, review_states} (the last three as the visit records word them,
+ * svc/visit_label.h). */
 json_t *feedback_options_json(const struct scheme *s);
 
 /* ---- ratings ---- */
@@ -76,6 +77,15 @@ int rating_get(struct db *db, int64_t id, json_t **out, struct err *e);
 /* The rating of a visit as its record shows it: {stars, tags, comment, dispute, dispute_label, channel, rated_at},
  * or JSON null when the visit has none. The caller has checked that the actor sees the visit. */
 int rating_of_visit(struct db *db, int64_t visit_id, json_t **out, struct err *e);
+/* The rating of a visit from the columns stars, tags, comment, dispute, rated_by, rated_at of a row starting at col
+ * (a LEFT JOIN of visit_ratings): as rating_of_visit, JSON null when stars is NULL. New reference. */
+json_t *rating_from_cols(struct db_stmt *st, int col);
+/* The last day a visit of date ('YYYY-MM-DD') may be rated (date + the scheme's rating_days), or 0 when the scheme
+ * sets no rating window. */
+int32_t rating_last_day(const struct scheme *s, const char *date);
+/* On a visit row {status, visit_date, rating (object or null)}: can_rate, rate_until ('YYYY-MM-DD' or null) and
+ * rate_reason (why it cannot be rated now, or null), as the short link's page says them. */
+void rating_state_set(const struct scheme *s, json_t *o);
 /* Ratings visible to the actor, newest first: a list page. */
 int rating_list(struct db *db, const struct actor *a, const struct rating_filter *f, json_t **out, struct err *e);
 /* Per provider: ratings, average stars (2 decimals), count per star, disputes; and the same over all.

@@ -23,9 +23,24 @@ struct fund_posting {
 /* Append a posting inside the caller's transaction; *id (may be NULL) gets its sequence number. */
 int fund_post(struct db *db, const struct actor *a, const struct fund_posting *p, int64_t *id, struct err *e);
 
-/* year 0 = all time. {"year", "income": {"total", "by_source": {...}}, "spending": {...}, "recoveries",
- * "balance", "usage_rate", "usage_rate_bp", "months_payable", "monthly": [{month, income, spending}]} */
+/* year 0 = all time. {"year", "income": {"total", "contributions", "by_source": {...}}, "spending": {"total",
+ * "fund", "by_source"}, "recoveries", "adjustments", "balance", "usage_rate", "usage_rate_bp", "months_payable",
+ * "annualised", "monthly": [{month, income, spending, recoveries}], "source_labels"}.
+ *   income.contributions: the payers' income (the supplementary sources' share of settlements, booked as their
+ *     payers' income when a statement is approved, is in total and by_source only);
+ *   spending.fund: the fund's own spending net of its recoveries;
+ *   usage_rate: spending.fund / income.contributions in percent ("53.40"; null without income);
+ *   months_payable: the balance / the fund's average monthly spending over the months with spending ("10.5");
+ *   annualised: null without spending, else the run rate {from, to, months_with_spending,
+ *     average_monthly_spending, annual_spending (x 12), contribution_income, usage_rate}: over the year asked for,
+ *     or (all time) the twelve months up to the last month with spending. With a whole year settled it equals the
+ *     year's usage rate; with fewer months it is the rate the year is running at. */
 int fund_summary(struct db *db, int year, json_t **out, struct err *e);
+/* The fund by month from..to ('YYYY-MM', at most 120 months), for a chart: {from, to, items: [{month, income
+ * (contributions), income_other (the supplementary sources' share), spending: {total, fund, supplementary,
+ * assistance}, recoveries, adjustments, net, balance (at the month's end), accrued_income (the month's year of
+ * contributions / 12), usage_rate_accrued (the fund's spending less recoveries / accrued_income)}]}. */
+int fund_months(struct db *db, const char *from, const char *to, json_t **out, struct err *e);
 
 struct fund_filter {
 	const char *kind;

@@ -314,8 +314,29 @@ static const struct jx_field provider_fields[] = {
 	{"lon", JX_ANY, JX_NULLABLE, 0, 0},
 	{"beds", JX_INT, JX_NULLABLE, 0, 100000},
 	{"area_id", JX_INT, JX_NULLABLE, 1, INT64_MAX},
+	/* where settlement pays it (the bank file of a payment export) */
+	{"bank_name", JX_STRING, JX_NULLABLE, 2, 150},
+	{"bank_account", JX_STRING, JX_NULLABLE, 6, 40},
+	{"account_name", JX_STRING, JX_NULLABLE, 2, 300},
 	{NULL, 0, 0, 0, 0},
 };
+
+/* A bank account number: digits, with spaces or hyphens between groups. */
+static int check_account(const json_t *in, struct err *e)
+{
+	const char *s = jx_str(in, "bank_account");
+	int digits = 0;
+
+	for (const char *p = s; p && *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != ' ' && *p != '-')
+			return err_set(e, ERR_INVALID, "bank_account", "银行账号只能包含数字（可用空格或短横线分组）");
+	}
+	if (s && (digits < 6 || digits > 32))
+		return err_set(e, ERR_INVALID, "bank_account", "银行账号应为6到32位数字");
+	return 0;
+}
 
 static int64_t coord_e6(const json_t *in, const char *key, bool *has)
 {
@@ -340,6 +361,8 @@ int provider_create(struct db *db, struct actor *a, const json_t *in, int64_t *i
 	if (!rc)
 		rc = check_fields(db, in, jx_str(in, "kind"), e);
 	if (!rc)
+		rc = check_account(in, e);
+	if (!rc)
 		rc = db_int(db, &n, e, "SELECT COUNT(*) FROM providers WHERE code = $1", DB_TEXT(jx_str(in, "code")));
 	if (!rc && n)
 		rc = err_set(e, ERR_CONFLICT, "code", "机构编码%s已存在", jx_str(in, "code"));
@@ -352,13 +375,15 @@ int provider_create(struct db *db, struct actor *a, const json_t *in, int64_t *i
 	if (!rc)
 		rc = db_int(db, id, e,
 			    "INSERT INTO providers (code, name, kind, licence_no, contact_name, contact_phone, address, lat_e6,"
-			    " lon_e6, beds, area_id, status, created_at, updated_at)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $12) RETURNING id",
+			    " lon_e6, beds, area_id, bank_name, bank_account, account_name, status, created_at, updated_at)"
+			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, 'active', $12, $12) RETURNING id",
 			    DB_TEXT(jx_str(in, "code")), DB_TEXT(jx_str(in, "name")), DB_TEXT(jx_str(in, "kind")),
 			    DB_TEXT(jx_str(in, "licence_no")), DB_TEXT(jx_str(in, "contact_name")),
 			    DB_TEXT(jx_str(in, "contact_phone")), DB_TEXT(jx_str(in, "address")), DB_INT_OR_NULL(has_lat, lat),
 			    DB_INT_OR_NULL(has_lon, lon), DB_INT_OR_NULL(jx_has(in, "beds"), jx_int(in, "beds", 0)),
-			    DB_INT_OR_NULL(jx_has(in, "area_id"), jx_int(in, "area_id", 0)), DB_INT(now));
+			    DB_INT_OR_NULL(jx_has(in, "area_id"), jx_int(in, "area_id", 0)), DB_INT(now),
+			    DB_TEXT(jx_str(in, "bank_name")), DB_TEXT(jx_str(in, "bank_account")),
+			    DB_TEXT(jx_str(in, "account_name")));
 	if (!rc)
 		rc = db_exec(db, NULL, e,
 			     "INSERT INTO provider_status_log (provider_id, status, reason, effective_on, decided_by, decided_at)"
@@ -380,6 +405,7 @@ int provider_update(struct db *db, struct actor *a, int64_t id, const json_t *in
 	static const char *const cols[][2] = {
 		{"name", "name"}, {"kind", "kind"}, {"licence_no", "licence_no"}, {"contact_name", "contact_name"},
 		{"contact_phone", "contact_phone"}, {"address", "address"}, {"beds", "beds"}, {"area_id", "area_id"},
+		{"bank_name", "bank_name"}, {"bank_account", "bank_account"}, {"account_name", "account_name"},
 	};
 	struct db_stmt *st = NULL;
 	char kind[32] = "", ids[24];
@@ -399,6 +425,8 @@ int provider_update(struct db *db, struct actor *a, int64_t id, const json_t *in
 	db_done(st);
 	if (!rc)
 		rc = check_fields(db, in, kind, e);
+	if (!rc)
+		rc = check_account(in, e);
 	if (rc)
 		return rc;
 	rc = db_begin(db, e);

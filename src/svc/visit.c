@@ -13,37 +13,23 @@
 #include "base/geo.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "rules/qualify.h"
 #include "rules/verify.h"
 #include "svc/audit.h"
+#include "svc/care_plan.h"
 #include "svc/caregiver.h"
+#include "svc/feedback.h"
 #include "svc/filestore.h"
 #include "svc/group_commit.h"
+#include "svc/notify.h"
 #include "svc/rows.h"
 #include "svc/visit_internal.h"
+#include "svc/visit_label.h"
 
-static const char *const statuses[][2] = {
-	{"scheduled", "待服务"}, {"in_progress", "服务中"}, {"done", "已完成"}, {"missed", "未服务"}, {"cancelled", "已取消"},
-};
-static const char *const verify_states[][2] = {{"pending", "待核验"}, {"verified", "核验通过"}, {"exception", "异常"}};
-static const char *const review_states[][2] = {
-	{"open", "待机构说明"}, {"explained", "待经办审核"}, {"accepted", "审核认可"}, {"rejected", "审核不予认可"},
-};
 static const char *const resolutions[] = {"staff_error", "device_problem", "beneficiary_request", "emergency", "other",
 					  NULL};
-
-static const char *label_in(const char *const (*t)[2], size_t n, const char *key)
-{
-	for (size_t i = 0; key && i < n; i++)
-		if (strcmp(t[i][0], key) == 0)
-			return t[i][1];
-	return NULL;
-}
-
-#define STATUS_LABEL(k) label_in(statuses, sizeof statuses / sizeof statuses[0], k)
-#define VERIFY_LABEL(k) label_in(verify_states, sizeof verify_states / sizeof verify_states[0], k)
-#define REVIEW_LABEL(k) label_in(review_states, sizeof review_states / sizeof review_states[0], k)
 
 int visit_actor_caregiver(struct db *db, const struct actor *a, int64_t *caregiver, int64_t *provider,
 			  struct err *e)
@@ -478,7 +464,7 @@ int visit_load(struct db *db, const struct actor *a, int64_t id, struct visit_ro
 
 static int wrong_status(const struct visit_row *r, const char *action, struct err *e)
 {
-	return err_set(e, ERR_CONFLICT, "status", "服务记录当前为“%s”，不能%s", STATUS_LABEL(r->status), action);
+	return err_set(e, ERR_CONFLICT, "status", "服务记录当前为“%s”，不能%s", VISIT_STATUS_LABEL(r->status), action);
 }
 
 static int visit_audit_commit(struct db *db, struct actor *a, const char *action, int64_t id, const json_t *d,
@@ -779,7 +765,7 @@ int visit_checkin(struct db *db, const struct scheme *s, struct actor *a, const 
 						   "accuracy", op.f.accuracy)
 				       : json_null();
 		*out = json_pack("{s:I, s:s, s:s, s:s, s:I, s:b, s:I, s:{s:I, s:I, s:o}}", "id", (json_int_t)op.id, "status",
-				 "in_progress", "status_label", STATUS_LABEL("in_progress"), "visit_date", op.day, "checkin_at",
+				 "in_progress", "status_label", VISIT_STATUS_LABEL("in_progress"), "visit_date", op.day, "checkin_at",
 				 (json_int_t)op.at, "late", op.late, "caregiver_id", (json_int_t)op.caregiver, "checkin",
 				 "device_at", (json_int_t)op.device, "received_at", (json_int_t)op.now, "position", pos);
 	}
@@ -819,13 +805,77 @@ static int items_text(const struct scheme *s, const json_t *items, char **out, s
 	return 0;
 }
 
-int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, int64_t *id,
-		   struct err *e)
+/* Who gets the rating link of a visit of person: the agent's mobile, else a guardian's or another relative's,
+ * else the person's own ('' if none). */
+static int rating_phone(struct db *db, int64_t person, char *phone, size_t size, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_query(db, &st, e,
+			  "SELECT phone, 0, is_agent, id FROM person_contacts WHERE person_id = $1 AND phone IS NOT NULL"
+			  " UNION ALL SELECT phone, 1, 0, id FROM persons WHERE id = $1 AND phone IS NOT NULL"
+			  " ORDER BY 2, 3 DESC, 4",
+			  DB_INT(person));
+
+	phone[0] = '\0';
+	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		rc = 0;
+		if (!phone[0] && str_is_mobile(db_col_text(st, 0)))
+			str_copy(phone, db_col_text(st, 0), size);
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	return rc;
+}
+
+/* After a check-out: an SMS with the visit's short rating link <public_url>/r/<token> and the last day to rate,
+ * queued in the caller's transaction. Nothing when the scheme sets no rating window or no mobile is known.
+ * *sent tells whether one was queued. */
+static int queue_rating_link(struct db *db, const struct scheme *s, const struct visit_row *r, const char *token,
+			     const char *public_url, bool *sent, struct err *e)
+{
+	char phone[40], provider[200] = "", until_s[DATE_STR], ids[24], *body;
+	int32_t until = rating_last_day(s, r->day);
+	size_t n = strlen(public_url);
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*sent = false;
+	if (!until)
+		return 0;
+	rc = rating_phone(db, r->person, phone, sizeof phone, e);
+	if (rc || !phone[0])
+		return rc;
+	rc = db_query(db, &st, e, "SELECT name FROM providers WHERE id = $1", DB_INT(r->provider));
+	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		rc = 0;
+		str_copy(provider, db_col_text(st, 0), sizeof provider);
+	} else if (rc == DB_DONE) {
+		rc = 0;
+	}
+	db_done(st);
+	if (rc)
+		return rc;
+	while (n && public_url[n - 1] == '/')
+		n--;
+	date_format(until, until_s);
+	/* no names in the text: the outbox is read by staff, and the link's page masks the caregiver */
+	body = xasprintf("【%s医保局】您好，%s的长期护理保险上门服务已完成（%s）。请于%s前评价本次服务：%.*s/r/%s",
+			 s->region_name, r->day, provider, until_s, (int)n, public_url, token);
+	snprintf(ids, sizeof ids, "%lld", (long long)r->id);
+	rc = notify_enqueue(db, "sms", phone, "服务评价", body, "visit", ids, e);
+	free(body);
+	*sent = rc == 0;
+	return rc;
+}
+
+int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, const char *public_url,
+		   int64_t *id, struct err *e)
 {
 	struct visit_row r;
 	struct fix f;
 	int64_t caregiver = 0, provider = 0, now = date_now_unix(), at = 0, device = 0;
-	bool late = false;
+	bool late = false, sms = false;
 	char *items = NULL, token[33];
 	unsigned char raw[16];
 	int rc = jx_check(in, checkout_fields, "", e);
@@ -869,6 +919,9 @@ int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const
 	/* verified at once: the caregiver sees the result before leaving */
 	if (!rc)
 		rc = visit_reverify(db, s, r.id, e);
+	/* the family is sent the rating link, in the same transaction (only where the server knows its public address) */
+	if (!rc && public_url && *public_url)
+		rc = queue_rating_link(db, s, &r, token, public_url, &sms, e);
 	if (rc && db_in_tx(db)) {
 		db_rollback(db);
 		if (rc == ERR_CONFLICT) {
@@ -882,8 +935,8 @@ int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const
 		goto out;
 	}
 	{
-		json_t *d = json_pack("{s:s, s:I, s:b, s:b}", "key", jx_str(in, "key"), "device_at", (json_int_t)device, "late",
-				      late, "gps", f.has);
+		json_t *d = json_pack("{s:s, s:I, s:b, s:b, s:b}", "key", jx_str(in, "key"), "device_at", (json_int_t)device,
+				      "late", late, "gps", f.has, "rating_sms", sms);
 		rc = visit_audit_commit(db, a, "visit.checkout", r.id, d, rc, e);
 		json_decref(d);
 	}
@@ -949,12 +1002,12 @@ static json_t *visit_row_json(struct db_stmt *st)
 		"provider", "id", (json_int_t)db_col_int(st, 4), "name", db_col_text(st, 5), "caregiver", "id",
 		(json_int_t)db_col_int(st, 6), "name", db_col_text(st, 7), "mode", db_col_text(st, 8), "mode_label",
 		m >= 0 ? care_mode_label((enum care_mode)m) : "", "visit_date", db_col_text(st, 9), "planned_start",
-		jx_str_or_null(db_col_text(st, 10)), "status", status, "status_label", STATUS_LABEL(status), "checkin_at",
+		jx_str_or_null(db_col_text(st, 10)), "status", status, "status_label", VISIT_STATUS_LABEL(status), "checkin_at",
 		db_col_null(st, 12) ? json_null() : json_integer(db_col_int(st, 12)), "checkout_at",
 		db_col_null(st, 13) ? json_null() : json_integer(db_col_int(st, 13)), "minutes",
 		db_col_null(st, 14) ? json_null() : json_integer(db_col_int(st, 14)), "verify_state", vstate,
-		"verify_label", VERIFY_LABEL(vstate), "review_state", jx_str_or_null(review), "review_label",
-		review ? json_string(REVIEW_LABEL(review)) : json_null(), "late", db_col_int(st, 18) != 0, "disputed",
+		"verify_label", VISIT_VERIFY_LABEL(vstate), "review_state", jx_str_or_null(review), "review_label",
+		review ? json_string(VISIT_REVIEW_LABEL(review)) : json_null(), "late", db_col_int(st, 18) != 0, "disputed",
 		db_col_int(st, 19) != 0);
 
 	json_object_set_new(o, "reasons", verify_reasons_json((uint32_t)db_col_int(st, 16)));
@@ -962,6 +1015,41 @@ static json_t *visit_row_json(struct db_stmt *st)
 	json_object_set_new(o, "unlocked_until", db_col_null(st, 22) || !db_col_int(st, 22) ? json_null()
 											 : json_integer(db_col_int(st, 22)));
 	return o;
+}
+
+/* A family account's list row: the visit, its short rating link and its rating (RATED_COLS after VISIT_COLS). */
+#define RATED_COLS ", v.rating_token, r.stars, r.tags, r.comment, r.dispute, r.rated_by, r.rated_at"
+#define RATED_JOIN " LEFT JOIN visit_ratings r ON r.visit_id = v.id"
+static json_t *visit_row_rated_json(struct db_stmt *st)
+{
+	json_t *o = visit_row_json(st);
+
+	json_object_set_new(o, "rating_token", jx_str_or_null(db_col_text(st, 23)));
+	json_object_set_new(o, "rating", rating_from_cols(st, 24));
+	return o;
+}
+
+/* The items of each row's plan as plan_items (one query per distinct plan of the page). */
+static int add_plan_items(struct db *db, const struct scheme *s, json_t *items, struct err *e)
+{
+	json_t *by_plan = json_object(), *it, *pi;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(items, i, it) {
+		char k[24];
+		snprintf(k, sizeof k, "%lld", (long long)jx_int(it, "plan_id", 0));
+		pi = json_object_get(by_plan, k);
+		if (!pi) {
+			rc = care_plan_items_json(db, s, jx_int(it, "plan_id", 0), &pi, e);
+			json_object_set_new(by_plan, k, pi);
+			if (rc)
+				break;
+		}
+		json_object_set(it, "plan_items", pi); /* shared by the rows of one plan, never changed */
+	}
+	json_decref(by_plan);
+	return rc;
 }
 
 /* The record's lock on a row of visit_row_json: locked lock_days after the visit date unless the bureau unlocked it
@@ -994,15 +1082,16 @@ int visit_list(struct db *db, const struct scheme *s, const struct actor *a, con
 	int64_t total = 0, reason_bit = 0, now = date_now_unix();
 	json_t *items, *it;
 	size_t i;
+	bool family = a->role == ROLE_APPLICANT;
 	int rc = filter_dates(f, e);
 
 	if (rc)
 		return rc;
-	if (f->status && *f->status && !STATUS_LABEL(f->status))
+	if (f->status && *f->status && !VISIT_STATUS_LABEL(f->status))
 		return err_set(e, ERR_INVALID, "status", "状态应为scheduled、in_progress、done、missed或cancelled");
-	if (f->verify_state && *f->verify_state && !VERIFY_LABEL(f->verify_state))
+	if (f->verify_state && *f->verify_state && !VISIT_VERIFY_LABEL(f->verify_state))
 		return err_set(e, ERR_INVALID, "verify_state", "核验状态应为pending、verified或exception");
-	if (f->review_state && *f->review_state && !REVIEW_LABEL(f->review_state))
+	if (f->review_state && *f->review_state && !VISIT_REVIEW_LABEL(f->review_state))
 		return err_set(e, ERR_INVALID, "review_state", "审核状态应为open、explained、accepted或rejected");
 	if (f->reason && *f->reason) {
 		int bit = verify_reason_parse(f->reason);
@@ -1023,24 +1112,33 @@ int visit_list(struct db *db, const struct scheme *s, const struct actor *a, con
 		DB_TEXT(f->to ? f->to : ""), DB_INT(f->caregiver_id), DB_INT(f->provider_id), DB_INT(f->person_id),      \
 		DB_INT(f->plan_id), DB_TEXT(f->status ? f->status : ""), DB_TEXT(f->verify_state ? f->verify_state : ""), \
 		DB_TEXT(f->review_state ? f->review_state : ""), DB_INT(reason_bit)
+#define ORDER " ORDER BY v.visit_date DESC, v.planned_start, v.id DESC LIMIT $15 OFFSET $16"
 	rc = db_int(db, &total, e, "SELECT COUNT(*)" VISIT_FROM WHERE, ARGS);
 	if (!rc)
 		rc = db_query(db, &st, e,
-			      "SELECT " VISIT_COLS VISIT_FROM WHERE
-			      " ORDER BY v.visit_date DESC, v.planned_start, v.id DESC LIMIT $15 OFFSET $16",
+			      family ? "SELECT " VISIT_COLS RATED_COLS VISIT_FROM RATED_JOIN WHERE ORDER
+				     : "SELECT " VISIT_COLS VISIT_FROM WHERE ORDER,
 			      ARGS, DB_INT(f->page_size), DB_INT((int64_t)(f->page - 1) * f->page_size));
+#undef ORDER
 #undef ARGS
 #undef WHERE
 	if (rc)
 		return rc;
 	items = json_array();
-	rc = rows_collect(st, items, visit_row_json, e);
+	rc = rows_collect(st, items, family ? visit_row_rated_json : visit_row_json, e);
+	/* the caregiver's phone: what each plan asks for, for the checklist */
+	if (!rc && v.caregiver > 0)
+		rc = add_plan_items(db, s, items, e);
 	if (rc) {
 		json_decref(items);
 		return rc;
 	}
-	json_array_foreach(items, i, it)
+	json_array_foreach(items, i, it) {
 		add_lock(it, s, now);
+		/* the family: whether each visit was rated and may still be, without a request per visit */
+		if (family)
+			rating_state_set(s, it);
+	}
 	*out = rows_page(items, total, f->page, f->page_size);
 	return 0;
 }
@@ -1061,7 +1159,7 @@ static json_t *reason_counts(const int64_t n[VR_COUNT])
 int visit_exception_summary(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out,
 			    struct err *e)
 {
-	enum { N_REVIEW = sizeof review_states / sizeof review_states[0] };
+	enum { N_REVIEW = VISIT_REVIEW_COUNT };
 	struct db_stmt *st = NULL;
 	struct visit_vis v;
 	int64_t total = 0, by_state[N_REVIEW] = {0}, by_reason[VR_COUNT] = {0}, by_both[N_REVIEW][VR_COUNT] = {{0}};
@@ -1086,7 +1184,7 @@ int visit_exception_summary(struct db *db, const struct actor *a, const struct v
 		int k = -1;
 		rc = 0;
 		for (int j = 0; j < N_REVIEW; j++)
-			if (strcmp(review_states[j][0], review) == 0)
+			if (strcmp(visit_review_labels[j].key, review) == 0)
 				k = j;
 		total += n;
 		if (k >= 0)
@@ -1106,8 +1204,8 @@ int visit_exception_summary(struct db *db, const struct actor *a, const struct v
 		return rc;
 	states = json_array();
 	for (int j = 0; j < N_REVIEW; j++)
-		json_array_append_new(states, json_pack("{s:s, s:s, s:I, s:o}", "key", review_states[j][0], "label",
-							review_states[j][1], "count", (json_int_t)by_state[j], "reasons",
+		json_array_append_new(states, json_pack("{s:s, s:s, s:I, s:o}", "key", visit_review_labels[j].key, "label",
+							visit_review_labels[j].text, "count", (json_int_t)by_state[j], "reasons",
 							reason_counts(by_both[j])));
 	*out = json_pack("{s:I, s:o, s:o, s:o, s:o}", "total", (json_int_t)total, "review_states", states, "reasons",
 			 reason_counts(by_reason), "from", f->from && *f->from ? json_string(f->from) : json_null(), "to",
@@ -1181,9 +1279,133 @@ int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int6
 		rc = err_set(e, ERR_NOT_FOUND, "id", "服务记录不存在");
 	}
 	db_done(st);
+	if (!rc) {
+		/* what the plan asks for: the caregiver's checklist starts from it */
+		json_t *pi = NULL;
+		rc = care_plan_items_json(db, s, jx_int(o, "plan_id", 0), &pi, e);
+		json_object_set_new(o, "plan_items", pi);
+	}
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+static json_t *contact_row(struct db_stmt *st)
+{
+	return json_pack("{s:s, s:s, s:o, s:b}", "name", db_col_text(st, 0), "relation", db_col_text(st, 1), "phone",
+			 jx_str_or_null(db_col_text(st, 2)), "is_agent", db_col_int(st, 3) != 0);
+}
+
+int visit_contact(struct db *db, struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct visit_row r;
+	int64_t caregiver = 0, provider = 0;
+	char today[DATE_STR], ids[24];
+	json_t *o = NULL, *d;
+	int rc;
+
+	*out = NULL;
+	if (a->role != ROLE_CAREGIVER)
+		return 0;
+	rc = visit_load(db, a, id, &r, e);
+	if (!rc)
+		rc = visit_actor_caregiver(db, a, &caregiver, &provider, e);
 	if (rc)
 		return rc;
+	date_format(date_today_cn(), today);
+	/* the caregiver's own visit still to be served, or served today: nothing older */
+	if (!caregiver || r.caregiver != caregiver ||
+	    (strcmp(r.status, "scheduled") && strcmp(r.status, "in_progress") && strcmp(r.day, today)))
+		return 0;
+	rc = db_query(db, &st, e,
+		      "SELECT p.name, p.address, p.phone, ar.name FROM persons p LEFT JOIN areas ar ON ar.id = p.area_id"
+		      " WHERE p.id = $1",
+		      DB_INT(r.person));
+	if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		rc = 0;
+		o = json_pack("{s:s, s:o, s:o, s:o}", "name", db_col_text(st, 0), "address", jx_str_or_null(db_col_text(st, 1)),
+			      "phone", jx_str_or_null(db_col_text(st, 2)), "area_name", jx_str_or_null(db_col_text(st, 3)));
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOT_FOUND, "id", "服务对象不存在");
+	}
+	db_done(st);
+	/* the agent first, then guardians and other relatives, in the order recorded */
+	if (!rc)
+		rc = rows_by_id(db, o, "contacts",
+			       "SELECT name, relation, phone, is_agent FROM person_contacts WHERE person_id = $1"
+			       " ORDER BY is_agent DESC, id",
+			       r.person, contact_row, e);
+	if (!rc) {
+		/* a full read of personal data: audited, naming what was shown but not its values */
+		snprintf(ids, sizeof ids, "%lld", (long long)id);
+		d = json_pack("{s:I, s:b, s:b, s:I}", "person_id", (json_int_t)r.person, "address",
+			      !json_is_null(json_object_get(o, "address")), "phone", !json_is_null(json_object_get(o, "phone")),
+			      "contacts", (json_int_t)json_array_size(json_object_get(o, "contacts")));
+		rc = audit_append(db, a, "visit.contact_read", "visit", ids, AUDIT_OK, d, e);
+		json_decref(d);
+	}
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
 	*out = o;
+	return 0;
+}
+
+int visit_plans_today(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	int64_t caregiver = 0, provider = 0, person = 0;
+	char today[DATE_STR];
+	json_t *items;
+	int rc = visit_actor_caregiver(db, a, &caregiver, &provider, e);
+
+	if (!rc && !caregiver)
+		rc = err_set(e, ERR_FORBIDDEN, NULL, "当前账号没有对应的护理员登记");
+	/* a family caregiver looks after one beneficiary */
+	if (!rc)
+		rc = db_int(db, &person, e, "SELECT COALESCE(person_id, 0) FROM caregivers WHERE id = $1", DB_INT(caregiver));
+	if (rc)
+		return rc;
+	date_format(date_today_cn(), today);
+	rc = db_query(db, &st, e,
+		      "SELECT cp.id, cp.mode, p.id, p.name, ar.name, pr.id, pr.name,"
+		      " (SELECT COUNT(*) FROM visits v WHERE v.plan_id = cp.id AND v.visit_date = $3 AND v.caregiver_id = $1"
+		      " AND v.status = 'scheduled')"
+		      " FROM care_plans cp JOIN persons p ON p.id = cp.person_id LEFT JOIN areas ar ON ar.id = p.area_id"
+		      " JOIN providers pr ON pr.id = cp.provider_id"
+		      " WHERE cp.status IN ('active', 'confirmed') AND cp.mode IN ('home', 'family')"
+		      " AND cp.effective_from <= $3 AND (cp.ended_on IS NULL OR cp.ended_on >= $3) AND p.death_date IS NULL"
+		      " AND ((cp.provider_id = $2 AND (cp.caregiver_id = $1 OR EXISTS (SELECT 1 FROM visit_patterns vp"
+		      " WHERE vp.plan_id = cp.id AND vp.caregiver_id = $1)))"
+		      " OR (cp.person_id = $4 AND cp.mode = 'family' AND cp.family_caregiver_id = $1))"
+		      " ORDER BY ar.name, cp.id LIMIT $5",
+		      DB_INT(caregiver), DB_INT(provider), DB_TEXT(today), DB_INT(person), DB_INT(LIMIT_PLANS_TODAY));
+	if (rc)
+		return rc;
+	items = json_array();
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int m = care_mode_parse(db_col_text(st, 1));
+		char masked[160];
+		feedback_mask_name(db_col_text(st, 3), masked, sizeof masked);
+		json_array_append_new(
+			items, json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:o}, s:{s:I, s:s}, s:I}", "plan_id",
+					 (json_int_t)db_col_int(st, 0), "mode", db_col_text(st, 1), "mode_label",
+					 m >= 0 ? care_mode_label((enum care_mode)m) : "", "person", "id",
+					 (json_int_t)db_col_int(st, 2), "name", masked, "area_name",
+					 jx_str_or_null(db_col_text(st, 4)), "provider", "id", (json_int_t)db_col_int(st, 5),
+					 "name", db_col_text(st, 6), "scheduled_today", (json_int_t)db_col_int(st, 7)));
+	}
+	db_done(st);
+	if (rc != DB_DONE) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:o}", "date", today, "items", items);
 	return 0;
 }
 

@@ -51,9 +51,19 @@ int visit_cancel(struct db *db, struct actor *a, int64_t id, const json_t *in, s
  * of the new check-in (out may be NULL). The writes go through the group-commit writer when one runs. */
 int visit_checkin(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, int64_t *id,
 		  json_t **out, struct err *e);
-/* {key, visit_id, device_at, lat?, lon?, accuracy?, items: [code], notes?}: the visit is verified at once. */
-int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, int64_t *id,
-		   struct err *e);
+/* {key, visit_id, device_at, lat?, lon?, accuracy?, items: [code], notes?}: the visit is verified at once and gets
+ * a fresh rating token. With public_url (the server's public base address, ltci serve --public-url; NULL or "":
+ * none) an SMS with the short link <public_url>/r/<token> and the last day to rate is queued in the notice outbox,
+ * in the same transaction, to the agent's (else a relative's, else the person's) mobile, when the scheme has a
+ * rating window and a mobile is known. */
+int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const json_t *in, const char *public_url,
+		   int64_t *id, struct err *e);
+/* The plans the calling caregiver may serve today without a scheduled visit (check-in with plan_id): plans in force
+ * today, home or family care, of the caregiver's provider where the caregiver is the preferred caregiver or in the
+ * weekly pattern, and the family-care plan whose family caregiver they are. {date, items: [{plan_id, mode,
+ * mode_label, person: {id, name (masked), area_name}, provider: {id, name}, scheduled_today (the caregiver's visits
+ * of the plan still scheduled today)}]}, at most LIMIT_PLANS_TODAY. */
+int visit_plans_today(struct db *db, const struct actor *a, json_t **out, struct err *e);
 /* The audio of a visit (an uploaded file): stored by SHA-256 under data_dir. */
 int visit_audio(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const char *upload_path,
 		int64_t bytes, int64_t seconds, const char *data_dir, struct err *e);
@@ -64,7 +74,8 @@ int visit_audio_file(struct db *db, const struct actor *a, int64_t id, const cha
 		     size_t psize, char *type, size_t tsize, char *name, size_t nsize, struct err *e);
 
 /* Visits the actor sees, a list page; each row with unlocked_until, locked (past lock_days and not unlocked) and
- * editable (its opposite). */
+ * editable (its opposite). For a caregiver account each row also has its plan's items (plan_items, as visit_get);
+ * for a family account rating_token, rating (as rating_of_visit, or null), can_rate, rate_until and rate_reason. */
 int visit_list(struct db *db, const struct scheme *s, const struct actor *a, const struct visit_filter *f,
 	       json_t **out, struct err *e);
 /* The exceptions the actor sees (filters from, to, provider_id of f; the rest ignored) counted by review state and
@@ -72,7 +83,13 @@ int visit_list(struct db *db, const struct scheme *s, const struct actor *a, con
  * count}]}], reasons: [{code, text, count}]}, reasons in bit order and only those found. */
 int visit_exception_summary(struct db *db, const struct actor *a, const struct visit_filter *f, json_t **out,
 			    struct err *e);
+/* One visit the actor sees with its plan's items (plan_items: [{code, name, medical, per_week, minutes}]). */
 int visit_get(struct db *db, const struct scheme *s, const struct actor *a, int64_t id, json_t **out, struct err *e);
+/* How the caregiver of a visit finds the home: for a caregiver account's own visit that is scheduled, in progress
+ * or of today, {name, address, phone, area_name, contacts: [{name, relation, phone, is_agent}]} (the agent first),
+ * a full read of personal data audited as visit.contact_read; *out NULL for any other visit or actor (nothing
+ * audited). ERR_NOT_FOUND for a visit the actor does not see. */
+int visit_contact(struct db *db, struct actor *a, int64_t id, json_t **out, struct err *e);
 /* The visits of a day ('YYYY-MM-DD'; NULL: today in Asia/Shanghai) in progress or done that the actor sees (of one
  * provider when provider_id is not 0), as map points: {date, items: [{id, status, verify_state, provider,
  * provider_id, lat, lon, home_lat, home_lon, reasons}]}, at most LIMIT_MAP_POINTS. */

@@ -360,7 +360,8 @@ static size_t id_set_sorted(struct id_set *set)
 	for (size_t i = 0; i < set->cap; i++)
 		if (set->slots[i])
 			set->slots[n++] = set->slots[i];
-	qsort(set->slots, n, sizeof *set->slots, cmp_int64);
+	if (n)
+		qsort(set->slots, n, sizeof *set->slots, cmp_int64);
 	return n;
 }
 
@@ -398,7 +399,8 @@ static size_t id_index_finish(struct id_index *x, int64_t **out)
 	for (size_t w = 0; w < x->n_words; w++)
 		for (uint64_t bits = x->words[w]; bits; bits &= bits - 1)
 			ids[n++] = (int64_t)(w << 6) + __builtin_ctzll(bits);
-	memcpy(ids + n, x->big.slots, n_big * sizeof *ids); /* all larger than the bitmap's */
+	if (n_big) /* all larger than the bitmap's */
+		memcpy(ids + n, x->big.slots, n_big * sizeof *ids);
 	*out = ids;
 	return n + n_big;
 }
@@ -836,7 +838,8 @@ static int hand_over(struct month_run *mr, const struct change *c, int n, struct
 	b = xmalloc(sizeof *b + (size_t)n * sizeof *c);
 	b->next = NULL;
 	b->n = n;
-	memcpy(b->c, c, (size_t)n * sizeof *c);
+	if (n)
+		memcpy(b->c, c, (size_t)n * sizeof *c);
 	pthread_mutex_lock(&mr->mu);
 	while (mr->queued >= LIMIT_VERIFY_QUEUE_DAYS && !mr->writer_failed)
 		pthread_cond_wait(&mr->cv, &mr->mu);

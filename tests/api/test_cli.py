@@ -8,7 +8,7 @@ import unittest
 
 from harness import BIN, SCHEME, SOURCE_DIR, Database, LtciTestCase, run_cli
 
-COMMANDS = ["serve", "migrate", "user", "area", "demo", "scheme", "audit", "version", "help"]
+COMMANDS = ["serve", "migrate", "user", "area", "demo", "scheme", "audit", "version", "help", "settle"]
 
 
 class TestCliBasics(unittest.TestCase):
@@ -20,7 +20,8 @@ class TestCliBasics(unittest.TestCase):
 
     def test_each_command_has_help(self):
         for args in (["serve"], ["migrate"], ["user"], ["area"], ["area", "add"], ["demo"], ["scheme"], ["audit"], ["version"],
-                     ["user", "add"], ["user", "list"], ["user", "passwd"], ["audit", "verify"], ["scheme", "check"]):
+                     ["user", "add"], ["user", "list"], ["user", "passwd"], ["audit", "verify"], ["scheme", "check"],
+                     ["settle"], ["settle", "run"]):
             with self.subTest(args=args):
                 out = run_cli(*(args + ["--help"]))
                 self.assertEqual(out.returncode, 0, out.stderr)
@@ -29,7 +30,9 @@ class TestCliBasics(unittest.TestCase):
     def test_bad_flags_exit_2_with_usage(self):
         for args in (["serve", "--bogus"], ["migrate", "--nope"], ["demo", "-x"], ["user", "add", "--role"],
                      ["user", "frobnicate"], ["audit", "verify", "--what"], ["scheme"], ["scheme", "check"],
-                     ["version", "extra"], ["frobnicate"], ["migrate", "stray-arg"], ["serve", "--listen", "nope"]):
+                     ["version", "extra"], ["frobnicate"], ["migrate", "stray-arg"], ["serve", "--listen", "nope"],
+                     ["settle"], ["settle", "run"], ["settle", "run", "--what"], ["settle", "pay"],
+                     ["settle", "run", "--month", "2025-01", "extra"]):
             with self.subTest(args=args):
                 out = run_cli(*args)
                 self.assertEqual(out.returncode, 2, out.stdout + out.stderr)
@@ -80,9 +83,11 @@ class TestCliDatabase(unittest.TestCase):
         out = run_cli("demo", "--force", db=self.db)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(self.db.sql("SELECT name FROM areas WHERE parent_id IS NULL"), [["江海市"]])
-        # a fresh trail: the demo load and its two contribution runs
-        self.assertEqual(self.db.sql("SELECT action FROM audit_log ORDER BY id"),
-                         [["demo.load"], ["contributions.run"], ["contributions.run"]])
+        # a fresh trail: the demo load, its two contribution runs, then its settled month and the city's size
+        actions = [a for (a,) in self.db.sql("SELECT action FROM audit_log ORDER BY id")]
+        self.assertEqual(actions[:4], ["demo.load", "contributions.run", "contributions.run", "settlement.run"])
+        self.assertEqual(set(actions[4:]), {"settlement.claim", "settlement.first_review", "settlement.second_review",
+                                            "settlement.approve", "demo.city_size"})
         for username in ("admin", "auditor", "provider_admin", "applicant"):
             self.assertIn("  " + username, out.stdout)
         self.assertIn("Demo@2026", out.stdout)

@@ -96,12 +96,18 @@ class TestContributions(LtciTestCase):
         self.assertEqual(gone["posted_fen"]["pooled_fund"], -4500)
         self.assertEqual(self.rows(p1), {})
         self.ledger_consistent()
-        # the year's income in the summary is the year's contributions, payer by payer
+        # the year's income in the summary is the year's contributions, payer by payer (the registry's, and the
+        # demo's transfer for the insured outside it, svc/demo_settle.c)
         s = self.as_user("auditor").get("/api/v1/fund/summary?year=%d" % YEAR).json
+        transfer = dict((p, int(a)) for p, a in self.db.sql(
+            "SELECT source, SUM(amount_fen) FROM fund_ledger WHERE ref_type = 'contribution_transfer'"
+            " AND entry_date LIKE '%d-%%' GROUP BY source" % YEAR))
         for payer, amount in self.db.sql("SELECT payer, SUM(amount_fen) FROM contributions WHERE year = %d"
                                           " GROUP BY payer" % YEAR):
-            self.assertEqual(s["income"]["by_source"][payer], int(amount), payer)
+            self.assertEqual(s["income"]["by_source"][payer], int(amount) + transfer.get(payer, 0), payer)
         self.assertEqual(s["income"]["total"], sum(s["income"]["by_source"].values()))
+        self.assertEqual(s["income"]["contributions"],
+                         sum(v for k, v in s["income"]["by_source"].items() if k not in ("supplementary", "assistance")))
         rows = self.audit_rows(action="contributions.run")
         self.assertEqual(rows[0]["outcome"], "ok")
         self.assertEqual(json.loads(rows[0]["detail"])["year"], YEAR)
@@ -111,10 +117,17 @@ class TestContributions(LtciTestCase):
         s = c.get("/api/v1/fund/summary").json
         ledger_total = int(self.db.sql("SELECT SUM(amount_fen) FROM fund_ledger")[0][0])
         self.assertEqual(s["balance"], ledger_total)
-        self.assertEqual(s["income"]["total"], ledger_total)  # no spending yet
-        self.assertEqual((s["spending"]["total"], s["usage_rate"]), (0, "0.00"))
+        # the demo's settled month: income less spending plus recoveries is the balance
+        self.assertEqual(s["income"]["total"] - s["spending"]["total"] + s["recoveries"] + s["adjustments"],
+                         ledger_total)
+        spent = int(self.db.sql("SELECT -SUM(amount_fen) FROM fund_ledger WHERE kind = 'spending'")[0][0])
+        self.assertEqual(s["spending"]["total"], spent)
+        # usage: the fund's own spending against the contributions, in hundredths of a percent
+        bp = (s["spending"]["fund"] * 10000 * 2 + s["income"]["contributions"]) // (2 * s["income"]["contributions"])
+        self.assertEqual(s["usage_rate_bp"], bp)
+        self.assertEqual(s["usage_rate"], "%d.%02d" % divmod(bp, 100))
         months = {m["month"]: m["income"] for m in s["monthly"]}
-        self.assertEqual(sum(months.values()), ledger_total)
+        self.assertEqual(sum(months.values()), s["income"]["total"])
         l = c.get("/api/v1/fund/ledger?kind=income&page_size=5").json
         self.assertTrue(l["items"])
         self.assertTrue(all(i["kind"] == "income" and i["amount_fen"] > 0 for i in l["items"]))
@@ -124,8 +137,9 @@ class TestContributions(LtciTestCase):
         out = run_cli("fund", "summary", "--json", db=self.db)
         self.assertEqual(out.returncode, 0, out.stderr)
         j = json.loads(out.stdout)
-        self.assertEqual((j["balance"], j["income"]["total"]), (ledger_total, ledger_total))
-        self.assertTrue(set(j["income"]["by_source"]) <= {"personal_account", "pooled_fund", "individual", "finance"})
+        self.assertEqual((j["balance"], j["income"]["total"]), (ledger_total, s["income"]["total"]))
+        self.assertTrue(set(j["income"]["by_source"]) <= {"personal_account", "pooled_fund", "individual", "finance",
+                                                          "supplementary", "assistance"})
 
     def test_validation_and_roles(self):
         c = self.as_user("bureau")

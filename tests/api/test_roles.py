@@ -74,6 +74,7 @@ EXPECTED = {
     ("POST", "/api/v1/visits/checkin"): {"caregiver"},
     ("POST", "/api/v1/visits/checkout"): {"caregiver"},
     ("GET", "/api/v1/visits/map"): FUND,
+    ("GET", "/api/v1/visits/plans-today"): {"caregiver"},
     ("GET", "/api/v1/visits/exceptions/summary"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin"},
     ("GET", "/api/v1/visits/:id/audio"): {"bureau", "auditor", "provider_admin"},
     ("GET", "/api/v1/visits"): {"bureau", "auditor", "nurse", "coordinator", "provider_admin", "caregiver", "applicant"},
@@ -146,6 +147,9 @@ EXPECTED = {
 # The ratings, complaints and attendance routes are listed in their own file.
 from roles_feedback import EXPECTED_FEEDBACK  # noqa: E402
 EXPECTED.update(EXPECTED_FEEDBACK)
+# The settlement routes likewise.
+from roles_settle import EXPECTED_SETTLE  # noqa: E402
+EXPECTED.update(EXPECTED_SETTLE)
 
 # Routes that only a signed-in person may call, never an API token.
 SESSION_ONLY = {("DELETE", "/api/v1/session"), ("PUT", "/api/v1/me/password"), ("POST", "/api/v1/tokens"),

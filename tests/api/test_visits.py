@@ -3,6 +3,7 @@ device and server time, offline records delivered late and never twice, every ex
 explanation and the bureau's decision, record locks and unlocks, and caregivers kept to their own visits."""
 import datetime
 import hashlib
+import json
 import time
 import unittest
 import uuid
@@ -10,6 +11,7 @@ import uuid
 from harness import LtciTestCase, run_cli
 from test_care import HOME_ITEMS
 from test_registry import make_id
+from test_feedback import masked
 
 
 # rules/verify.h, in bit order
@@ -539,6 +541,249 @@ class TestScheduleScope(Visits):
         self.assertTrue(all(m[1] == p5 for m in made), made)
         row = self.audit_rows(action="visit.schedule")[0]
         self.assertIn('"provider_id":%d' % p5, row["detail"])
+
+
+
+class TestPhone(Visits):
+    """What the caregiver's phone needs: the plan's items, the way to the home (address and contacts, an audited
+    read of the caregiver's own visits to serve), the plans open for an unscheduled visit today; labels worded once."""
+
+    def test_plan_items_and_contact(self):
+        cg, phone = self.caregiver_account()
+        plan, person, lat, lon = self.home_plan(0, free=True)
+        v = self.visit_today(plan, cg).json
+        want = [(c, int(w), int(m)) for c, w, m in
+                self.db.sql("SELECT code, per_week, minutes FROM care_plan_items WHERE plan_id = %d ORDER BY id" % plan)]
+        self.assertTrue(want)
+        r = phone.get("/api/v1/visits/%d" % v["id"])
+        self.assertEqual(r.status, 200, r)
+        got = r.json["plan_items"]
+        self.assertEqual([(x["code"], x["per_week"], x["minutes"]) for x in got], want)
+        self.assertTrue(all(x["name"] and x["name"] != x["code"] for x in got), got)
+        # the phone's list rows carry them too
+        today = cn_today().isoformat()
+        rows = phone.get("/api/v1/visits?mine=1&from=%s&to=%s" % (today, today)).json["items"]
+        row = [x for x in rows if x["id"] == v["id"]][0]
+        self.assertEqual(row["plan_items"], got)
+        # the staff record of the visit has them as well
+        self.assertEqual(self.as_user("provider_admin").get("/api/v1/visits/%d" % v["id"]).json["plan_items"], got)
+        # the way to the home: the full address and phone, the agent first, each read audited
+        name, address, tel = self.db.sql("SELECT name, address, phone FROM persons WHERE id = %d" % person)[0]
+        contacts = self.db.sql("SELECT name, relation, phone, is_agent FROM person_contacts WHERE person_id = %d"
+                               " ORDER BY is_agent DESC, id" % person)
+        self.assertTrue(address and tel and contacts)
+        c = r.json["contact"]
+        self.assertEqual((c["name"], c["address"], c["phone"]), (name, address, tel))
+        self.assertEqual([(x["name"], x["relation"], x["phone"], x["is_agent"]) for x in c["contacts"]],
+                         [(n, rel, ph, ag == "1") for n, rel, ph, ag in contacts])
+        reads = self.audit_rows(action="visit.contact_read", target_id=str(v["id"]))
+        self.assertEqual([(x["username"], x["target_type"], x["outcome"]) for x in reads],
+                         [("cg_v%d" % Visits.seq, "visit", "ok")], reads)
+        detail = json.loads(reads[0]["detail"])
+        self.assertEqual(detail, {"person_id": person, "address": True, "phone": True, "contacts": len(contacts)})
+        # list rows stay without it
+        listed = json.dumps(rows, ensure_ascii=False)
+        self.assertNotIn(tel, listed)
+        self.assertNotIn(address, listed)
+        self.assertNotIn("contact", row)
+        # staff and other readers: no contact on the record, nothing audited
+        for who in ("provider_admin", "bureau"):
+            self.assertNotIn("contact", self.as_user(who).get("/api/v1/visits/%d" % v["id"]).json)
+        # in progress and done today: still given; a visit of an earlier day: not, and not audited
+        now = int(time.time())
+        r = phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "visit_id": v["id"], "device_at": now,
+                                                  "lat": lat, "lon": lon, "accuracy": 10})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(phone.get("/api/v1/visits/%d" % v["id"]).json["contact"]["address"], address)
+        u = self.unscheduled(phone, plan, 90, 62, lat, lon, [want[0][0]])
+        self.assertEqual(phone.get("/api/v1/visits/%d" % u["id"]).json["contact"]["phone"], tel)
+        yesterday = (cn_today() - datetime.timedelta(days=1)).isoformat()
+        self.db.sql("UPDATE visits SET visit_date = '%s' WHERE id = %d" % (yesterday, u["id"]))
+        before = len(self.audit_rows(action="visit.contact_read"))
+        r = phone.get("/api/v1/visits/%d" % u["id"])
+        self.assertEqual((r.status, r.json["contact"]), (200, None), r)
+        self.assertEqual(len(self.audit_rows(action="visit.contact_read")), before)
+        # another caregiver sees neither the visit nor the home
+        _, other = self.caregiver_account()
+        self.assertError(other.get("/api/v1/visits/%d" % v["id"]), 404)
+        # without --public-url no rating link is sent after a check-out
+        self.assertEqual(self.one("SELECT COUNT(*) FROM notices WHERE ref_type = 'visit'"), "0")
+        self.assertIn('"rating_sms":false', self.audit_rows(action="visit.checkout", target_id=str(u["id"]))[0]["detail"])
+
+    def test_plans_today_and_unscheduled_checkin(self):
+        cg, phone = self.caregiver_account()
+        plan, person, lat, lon = self.home_plan(1, free=True)
+        plan2, person2, _, _ = self.home_plan(2, free=True)
+        r = phone.get("/api/v1/visits/plans-today")
+        self.assertEqual((r.status, r.json["date"], r.json["items"]), (200, cn_today().isoformat(), []), r)
+        # in the plan's weekly pattern (any day): offered
+        padmin = self.as_user("provider_admin")
+        weekday = cn_today().isoweekday() % 7 + 1  # tomorrow's: no visit of it today
+        r = padmin.put("/api/v1/care-plans/%d/patterns" % plan,
+                       {"patterns": [{"weekday": weekday, "start_time": "07:30", "caregiver_id": cg}]})
+        self.assertEqual(r.status, 200, r)
+        # the preferred caregiver of another plan: offered too
+        self.db.sql("UPDATE care_plans SET caregiver_id = %d WHERE id = %d" % (cg, plan2))
+        items = phone.get("/api/v1/visits/plans-today").json["items"]
+        self.assertEqual(sorted(x["plan_id"] for x in items), sorted([plan, plan2]))
+        it = [x for x in items if x["plan_id"] == plan][0]
+        name, area = self.db.sql("SELECT p.name, ar.name FROM persons p JOIN areas ar ON ar.id = p.area_id"
+                                 " WHERE p.id = %d" % person)[0]
+        self.assertEqual((it["person"]["id"], it["person"]["name"], it["person"]["area_name"]),
+                         (person, masked(name), area))
+        self.assertNotEqual(it["person"]["name"], name)
+        self.assertEqual((it["mode"], it["mode_label"], it["provider"]["id"], it["scheduled_today"]),
+                         ("home", "居家上门护理", self.p1(), 0))
+        # a visit scheduled for the caregiver today is counted (the phone checks in on it instead)
+        self.assertEqual(self.visit_today(plan2, cg).status, 201)
+        items = {x["plan_id"]: x for x in phone.get("/api/v1/visits/plans-today").json["items"]}
+        self.assertEqual(items[plan2]["scheduled_today"], 1)
+        # an unscheduled check-in on the plan offered
+        now = int(time.time())
+        r = phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": plan, "device_at": now,
+                                                  "lat": lat, "lon": lon, "accuracy": 9})
+        self.assertEqual((r.status, r.json["status"]), (200, "in_progress"), r)
+        row = [x for x in phone.get("/api/v1/visits?mine=1&status=in_progress").json["items"] if x["id"] == r.json["id"]]
+        self.assertEqual((len(row), row[0]["plan_id"]), (1, plan))
+        self.assertEqual([x["code"] for x in row[0]["plan_items"]], self.plan_items(plan))
+        # a plan that ended yesterday is no longer offered
+        self.db.sql("UPDATE care_plans SET ended_on = '%s' WHERE id = %d"
+                    % ((cn_today() - datetime.timedelta(days=1)).isoformat(), plan2))
+        self.assertEqual([x["plan_id"] for x in phone.get("/api/v1/visits/plans-today").json["items"]], [plan])
+        # the family caregiver of a family-care plan: that plan
+        fplan, fcg, fperson, fprov = self.db.sql(
+            "SELECT cp.id, cp.family_caregiver_id, cp.person_id, pr.code FROM care_plans cp JOIN providers pr"
+            " ON pr.id = cp.provider_id JOIN caregivers c ON c.id = cp.family_caregiver_id WHERE cp.status = 'active'"
+            " AND cp.mode = 'family' AND cp.effective_from <= '%s' AND c.person_id = cp.person_id ORDER BY cp.id"
+            " LIMIT 1" % cn_today())[0]
+        r = self.as_user("admin").post("/api/v1/users", {
+            "username": "fam_cg", "display_name": "亲情护理员", "role": "caregiver",
+            "scope": {"kind": "provider", "code": fprov}, "password": "Init#2026ab", "must_change_password": False})
+        self.assertEqual(r.status, 201, r)
+        self.db.sql("UPDATE caregivers SET user_id = %d WHERE id = %s" % (r.json["id"], fcg))
+        fam = self.login("fam_cg", "Init#2026ab")
+        items = fam.get("/api/v1/visits/plans-today").json["items"]
+        self.assertEqual([(x["plan_id"], x["mode"], x["person"]["id"]) for x in items], [(int(fplan), "family", int(fperson))])
+        r = fam.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": int(fplan), "device_at": now})
+        self.assertEqual((r.status, r.json.get("caregiver_id")), (200, int(fcg)), r)
+        # an account that is not a caregiver's record: refused
+        r = self.as_user("admin").post("/api/v1/users", {
+            "username": "cg_none", "display_name": "未登记", "role": "caregiver",
+            "scope": {"kind": "provider", "code": "P0001"}, "password": "Init#2026ab", "must_change_password": False})
+        self.assertError(self.login("cg_none", "Init#2026ab").get("/api/v1/visits/plans-today"), 403)
+
+    def test_labels_worded_once(self):
+        opts = self.as_user("bureau").get("/api/v1/feedback/options").json
+        words = lambda key: {x["key"]: x["label"] for x in opts[key]}  # noqa: E731
+        self.assertEqual(words("visit_statuses"), {"scheduled": "待服务", "in_progress": "服务中", "done": "已完成",
+                                                   "missed": "未服务", "cancelled": "已取消"})
+        self.assertEqual(words("verify_states"), {"pending": "待核验", "verified": "核验通过", "exception": "核验异常"})
+        self.assertEqual(words("review_states"), {"open": "待机构说明", "explained": "待经办审核",
+                                                  "accepted": "审核认可", "rejected": "审核不予认可"})
+        self.assertEqual(words("complaint_sources"), {"portal": "网上投诉", "hotline": "12345热线",
+                                                      "inspection": "监督检查"})
+        # the records say the same: the staff list, and the public short link's page
+        rows = self.as_user("bureau").get("/api/v1/visits?page_size=200").json["items"]
+        for x in rows:
+            self.assertEqual(x["status_label"], words("visit_statuses")[x["status"]], x)
+            self.assertEqual(x["verify_label"], words("verify_states")[x["verify_state"]], x)
+            if x["review_state"]:
+                self.assertEqual(x["review_label"], words("review_states")[x["review_state"]], x)
+        token = self.one("SELECT rating_token FROM visits WHERE rating_token IS NOT NULL AND status = 'done' LIMIT 1")
+        self.assertEqual(self.new_client().get("/api/v1/ratings/%s" % token).json["status_label"], "已完成")
+
+
+class TestRatingLink(Visits):
+    """With --public-url (here LTCI_PUBLIC_URL) a check-out queues an SMS with the visit's short rating link to the
+    family, in the check-out's transaction; the family's list rows carry the rating state."""
+
+    server_env = {"LTCI_PUBLIC_URL": "https://ltc.example.gov.cn/"}
+
+    def notices(self, vid):
+        return self.db.sql("SELECT channel, recipient, body FROM notices WHERE ref_type = 'visit' AND ref_id = '%d'" % vid)
+
+    def test_sms_after_checkout(self):
+        cg, phone = self.caregiver_account()
+        plan, person, lat, lon = self.home_plan(0)
+        now = int(time.time())
+        r = phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": plan, "device_at": now - 3900,
+                                                  "lat": lat, "lon": lon, "accuracy": 10})
+        self.assertEqual(r.status, 200, r)
+        vid = r.json["id"]
+        self.assertEqual(self.notices(vid), [])  # not at check-in
+        out = {"key": str(uuid.uuid4()), "visit_id": vid, "device_at": now, "lat": lat, "lon": lon, "accuracy": 10,
+               "items": self.plan_items(plan)[:1]}
+        r = phone.post("/api/v1/visits/checkout", out)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(phone.post("/api/v1/visits/checkout", out).status, 200)  # sent again: no second SMS
+        token = self.one("SELECT rating_token FROM visits WHERE id = %d" % vid)
+        agent = self.one("SELECT phone FROM person_contacts WHERE person_id = %d ORDER BY is_agent DESC, id LIMIT 1"
+                         % person)
+        rows = self.notices(vid)
+        self.assertEqual([(c, to) for c, to, _ in rows], [("sms", agent)], rows)
+        body = rows[0][2]
+        self.assertIn("https://ltc.example.gov.cn/r/%s" % token, body)
+        until = (datetime.date.fromisoformat(r.json["visit_date"]) + datetime.timedelta(days=7)).isoformat()
+        self.assertIn(until, body)
+        name = self.one("SELECT name FROM persons WHERE id = %d" % person)
+        self.assertNotIn(name, body)
+        self.assertIn('"rating_sms":true', self.audit_rows(action="visit.checkout", target_id=str(vid))[1]["detail"])
+        # the link opens the visit's rating page
+        view = self.new_client().get("/api/v1/ratings/%s" % token)
+        self.assertEqual((view.status, view.json["can_rate"], view.json["rate_until"]), (200, True, until), view)
+        # nobody with a mobile: no SMS (a landline cannot take one), the check-out goes through
+        plan2, person2, lat2, lon2 = self.home_plan(1)
+        self.db.sql("UPDATE persons SET phone = NULL WHERE id = %d" % person2)
+        self.db.sql("UPDATE person_contacts SET phone = '0580-2021234' WHERE person_id = %d" % person2)
+        v = self.unscheduled(phone, plan2, 200, 65, lat2, lon2, self.plan_items(plan2)[:1])
+        self.assertEqual(v["status"], "done")
+        self.assertEqual(self.notices(v["id"]), [])
+        # the person's own mobile when no relative has one
+        self.db.sql("UPDATE persons SET phone = '13800001111' WHERE id = %d" % person2)
+        v = self.unscheduled(phone, plan2, 120, 65, lat2, lon2, self.plan_items(plan2)[:1])
+        self.assertEqual([(c, to) for c, to, _ in self.notices(v["id"])], [("sms", "13800001111")])
+
+    def test_family_rows_carry_the_rating(self):
+        cg, phone = self.caregiver_account()
+        plan, person, lat, lon = self.home_plan(2)
+        uid = int(self.one("SELECT id FROM users WHERE username = 'applicant'"))
+        self.db.sql("INSERT INTO user_persons (user_id, person_id, relation) VALUES (%d, %d, '女儿')" % (uid, person))
+        v = self.unscheduled(phone, plan, 130, 65, lat, lon, self.plan_items(plan)[:1])
+        w = self.unscheduled(phone, plan, 60, 50, lat, lon, self.plan_items(plan)[:1], checkout=False)
+        fam = self.as_user("applicant")
+        today = cn_today().isoformat()
+        until = (cn_today() + datetime.timedelta(days=7)).isoformat()
+
+        def rows():
+            r = fam.get("/api/v1/visits?person_id=%d&from=%s&to=%s" % (person, today, today))
+            self.assertEqual(r.status, 200, r)
+            return {x["id"]: x for x in r.json["items"]}
+
+        got = rows()
+        token = self.one("SELECT rating_token FROM visits WHERE id = %d" % v["id"])
+        x = got[v["id"]]
+        self.assertEqual((x["rating_token"], x["rating"], x["can_rate"], x["rate_until"], x["rate_reason"]),
+                         (token, None, True, until, None), x)
+        y = got[w["id"]]
+        self.assertEqual((y["rating_token"], y["rating"], y["can_rate"]), (None, None, False), y)
+        self.assertIn("尚未完成", y["rate_reason"])
+        r = fam.post("/api/v1/visits/%d/rating" % v["id"], {"stars": 4, "tags": ["准时"], "comment": "很好"})
+        self.assertEqual(r.status, 201, r)
+        x = rows()[v["id"]]
+        self.assertEqual((x["rating"]["stars"], x["rating"]["tags"], x["rating"]["channel"], x["can_rate"]),
+                         (4, ["准时"], "portal", False), x)
+        self.assertIn("已评价", x["rate_reason"])
+        # staff rows carry none of it
+        staff = [s for s in self.as_user("bureau").get("/api/v1/visits?person_id=%d" % person).json["items"]
+                 if s["id"] == v["id"]][0]
+        self.assertFalse({"rating_token", "can_rate", "rating"} & set(staff))
+
+    def test_public_url_is_checked(self):
+        for bad in ("ftp://x.example", "https://", "https:///r", "https://a b.example", "https://x.example/?q=1",
+                    "https://x.example/" + "a" * 200):
+            out = run_cli("serve", "--public-url", bad, "--listen", "127.0.0.1:0")
+            self.assertEqual(out.returncode, 2, (bad, out.stderr))
+            self.assertIn("--public-url", out.stderr)
 
 
 if __name__ == "__main__":

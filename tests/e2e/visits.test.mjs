@@ -14,7 +14,10 @@
 // rates it without an account, and an unknown token says the link is invalid. Entry points: the
 // caregiver's 今日服务 menu item and home shortcut on a desktop, the family's 我的服务记录. The
 // monthly family-care attestation is confirmed on 我的护理计划 for a family-care beneficiary linked to
-// the account for the test. Screenshots: build/e2e-visits-*.png.
+// the account for the test. The phone also shows each visit's address with tap-to-call links (tel:),
+// read once per visit and audited (visit.contact_read), the care plan's items first in the checklist,
+// and 临时上门（无排班）: the plans open today (masked names) and a check-in on one without a schedule.
+// Screenshots: build/e2e-visits-*.png.
 //   node tests/e2e/visits.test.mjs      (env LTCI_BIN=path/to/ltci; web/dist must be built)
 import {
   startServer, launchBrowser, newPage, login, logout, menuTexts, screenshot, assert, run, openMenu, apiCall, DEMO_PASSWORD
@@ -118,6 +121,7 @@ await run('visits', [
     const detail = await ok(ctx.bureau, 'GET', `/visits/${ctx.visitA.id}`)
     assert(detail.home, 'the beneficiary has home coordinates')
     ctx.home = detail.home
+    ctx.personFull = await ok(ctx.bureau, 'GET', `/persons/${ctx.person.id}`)
     ctx.admin = await apiPage(ctx.browser, base, 'admin')
     for (const p of [fam, nurse, padmin]) await p.context().close()
     console.log(`  beneficiary: ${ctx.person.name}, home ${ctx.home.lat}, ${ctx.home.lon}; visits ${ctx.visitA.id}, ${ctx.visitB.id}`)
@@ -149,6 +153,13 @@ await run('visits', [
       await card.waitFor()
       const text = await card.innerText()
       assert(text.includes(ctx.person.name) && text.includes('待服务') && text.includes(v.planned_start), `visit card: ${text}`)
+      // the way to the home: the full address and a tel: link for the beneficiary and the agent
+      const addr = await card.locator('[data-testid=visit-address]').innerText()
+      assert(addr.includes(ctx.personFull.address), `address on the card: ${addr} (${ctx.personFull.address})`)
+      const tel = await card.locator('[data-testid=call-person]').getAttribute('href')
+      assert(tel === `tel:${ctx.personFull.phone.replace(/[^\d+]/g, '')}`, `call link: ${tel}`)
+      const agents = ctx.personFull.contacts.filter((c) => c.phone)
+      assert((await card.locator('[data-testid=call-contact]').count()) === agents.length, `one link per contact: ${agents.length}`)
     }
     // large buttons that fit the screen
     const box = await page.locator(`[data-testid=visit-${ctx.visitA.id}] [data-testid=checkin]`).boundingBox()
@@ -163,6 +174,10 @@ await run('visits', [
     await card.locator('[data-testid=checkin]').click()
     await card.locator('[data-testid=visit-status]', { hasText: '服务中' }).waitFor()
     await card.locator('[data-testid=visit-distance]').waitFor()
+    // the care plan's items come first, with the plan's minutes
+    const planRows = card.locator('[data-testid=plan-items] [data-plan="1"]')
+    assert((await planRows.count()) === ITEMS.length, `the plan's ${ITEMS.length} items first: ${await planRows.count()}`)
+    assert((await planRows.first().innerText()).includes('15分钟'), 'the plan item shows its minutes')
     await tick(card, ['QJ01', 'PX02'])
     await field(card, 'visit-notes').fill('老人精神好，血压平稳')
     assert((await card.locator('[data-testid=checklist-summary]').innerText()).includes('35'), 'two items, 35 minutes')
@@ -278,6 +293,41 @@ await run('visits', [
     }
     const today = await ok(ctx.bureau, 'GET', `/visits?plan_id=${ctx.planId}&from=${ctx.today}&to=${ctx.today}`)
     assert(today.total === 2, `no extra visit for the plan today: ${today.total}`)
+    // the home's address and phones were read once per visit (kept on the phone), each read audited
+    for (const v of [visitB, ctx.visitA]) {
+      const a = await ok(ctx.admin, 'GET', `/audit?action=visit.contact_read&target_id=${v.id}`)
+      assert(a.items.length === 1 && a.items[0].username === 'caregiver', `contact reads of visit ${v.id}: ${JSON.stringify(a.items)}`)
+    }
+  }],
+
+  ['临时上门（无排班）: the plans open today, masked, and a check-in on one', async (ctx) => {
+    const { page } = ctx
+    await page.locator('[data-testid=unscheduled-open]').click()
+    const drawer = page.locator('[data-testid=plans-drawer]')
+    await drawer.waitFor()
+    const rows = drawer.locator('[data-testid^=plan-]:not([data-testid=plans-empty])').filter({ has: page.locator('[data-testid=plan-checkin]') })
+    await rows.first().waitFor()
+    const text = await drawer.innerText()
+    assert(/\*/.test(text), `names masked in the list: ${text.slice(0, 200)}`)
+    await fitsScreen(page)
+    await screenshot(page, 'visits-caregiver-unscheduled')
+    const open = await ok(ctx.bureau, 'GET', `/visits?caregiver_id=${ctx.visitA.caregiver.id}&status=in_progress&page_size=50`)
+    // a plan without a visit of the caregiver scheduled today if there is one (the demo's have: the phone then
+    // says so before the check-in)
+    const n = await rows.count()
+    let row = rows.first()
+    for (let i = n - 1; i >= 0; i--) if (!(await rows.nth(i).innerText()).includes('今天已有排班')) row = rows.nth(i)
+    const planId = Number((await row.getAttribute('data-testid')).slice(5))
+    await row.locator('[data-testid=plan-checkin]').click()
+    await confirmBox(page, '签到')
+    await drawer.waitFor({ state: 'hidden' })
+    const after = await ok(ctx.bureau, 'GET', `/visits?caregiver_id=${ctx.visitA.caregiver.id}&status=in_progress&page_size=50`)
+    const added = after.items.filter((v) => !open.items.some((o) => o.id === v.id))
+    assert(added.length === 1 && added[0].plan_id === planId && !added[0].planned_start, `one unscheduled visit in progress: ${JSON.stringify(added)}`)
+    const card = page.locator(`[data-testid=visit-${added[0].id}]`)
+    await card.locator('[data-testid=visit-status]', { hasText: '服务中' }).waitFor()
+    await card.locator('[data-testid=plan-items]').waitFor()
+    await screenshot(page, 'visits-caregiver-unscheduled-in')
   }],
 
   ['the caregiver signs out from the phone page', async (ctx) => {

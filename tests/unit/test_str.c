@@ -420,6 +420,20 @@ static void test_phone_valid(void **state)
 	assert_false(str_phone_valid(NULL));
 }
 
+/* Mobiles only: an SMS cannot go to a landline. */
+static void test_is_mobile(void **state)
+{
+	(void)state;
+	assert_true(str_is_mobile("13812345678"));
+	assert_true(str_is_mobile("19912345678"));
+	assert_false(str_is_mobile("12812345678"));   /* no such mobile prefix */
+	assert_false(str_is_mobile("1381234567"));    /* 10 digits */
+	assert_false(str_is_mobile("0580-2021234"));  /* a landline */
+	assert_false(str_is_mobile("05802021234"));
+	assert_false(str_is_mobile(""));
+	assert_false(str_is_mobile(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_like_contains),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_phone_valid),
+		cmocka_unit_test(test_is_mobile),
 	};
 
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);

@@ -702,7 +702,7 @@ static void test_codes_and_texts(void **state)
 	assert_string_equal(verify_state_code((enum verify_state)3), "unknown");
 	assert_string_equal(verify_state_text(VERIFY_PENDING), "待核验");
 	assert_string_equal(verify_state_text(VERIFY_OK), "核验通过");
-	assert_string_equal(verify_state_text(VERIFY_EXCEPTION), "异常");
+	assert_string_equal(verify_state_text(VERIFY_EXCEPTION), "核验异常");
 	assert_string_equal(verify_state_text((enum verify_state)-1), "未知");
 	for (int s = 0; s < 3; s++)
 		assert_int_equal(verify_state_parse(verify_state_code((enum verify_state)s)), s);

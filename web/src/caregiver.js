@@ -1,8 +1,9 @@
 // Helpers of the caregiver's phone page (今日服务): the day and clock times in Beijing time, the
 // phone's position through navigator.geolocation, the straight-line distance to the beneficiary's
-// home, and a small per-account cache (the day's visits, their homes, the verification rules and the
-// service catalogue) so the page still shows the day's work when the network is gone. Also the
-// vocabulary shared with the family pages (visit and verification states).
+// home, and a small per-account cache (the day's visits, their homes and contacts, the verification rules,
+// the service catalogue and the plans open for an unscheduled visit) so the page still shows the day's
+// work when the network is gone. Also the tag colours of visit and verification states shared with
+// the family pages (their labels come from the server).
 
 const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
 const clockFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
@@ -66,7 +67,8 @@ export function distanceText(m) {
   return m < 1000 ? `${m} 米` : `${(m / 1000).toFixed(1)} 公里`
 }
 
-// The page's cache of one account: { day, visits, homes: {visitId: {lat, lon}}, rules, catalogue, savedAt }.
+// The page's cache of one account: { day, visits, details: {visitId: {home: {lat, lon}, contact}}, rules,
+// categories, lastItems, plans (临时上门, masked names), savedAt }. Cleared when the caregiver signs out.
 export function readCache(owner) {
   try {
     return JSON.parse(localStorage.getItem(`ltci.caregiver.cache.${owner}`) || 'null') || {}
@@ -80,6 +82,14 @@ export function writeCache(owner, data) {
     localStorage.setItem(`ltci.caregiver.cache.${owner}`, JSON.stringify({ ...data, savedAt: Date.now() }))
   } catch {
     /* storage full or disabled */
+  }
+}
+
+export function clearCache(owner) {
+  try {
+    localStorage.removeItem(`ltci.caregiver.cache.${owner}`)
+  } catch {
+    /* storage disabled */
   }
 }
 

@@ -11,6 +11,9 @@ import { loadCatalogue } from './refdata.js'
 
 // ---- visit states ----
 
+// The labels are the server's (svc/visit_label.c, also listed by GET /feedback/options): rows carry them
+// as status_label, verify_label, review_label and source_label, which the pages show first; these
+// copies serve the filters and the keys a row has no label for.
 export const VISIT_STATUSES = ['scheduled', 'in_progress', 'done', 'missed', 'cancelled']
 export const VISIT_STATUS_LABELS = {
   scheduled: '待服务',
@@ -30,8 +33,8 @@ export const REVIEW_STATES = ['open', 'explained', 'accepted', 'rejected']
 export const REVIEW_LABELS = {
   open: '待机构说明',
   explained: '待经办审核',
-  accepted: '经办审核同意',
-  rejected: '经办审核不同意'
+  accepted: '审核认可',
+  rejected: '审核不予认可'
 }
 export const REVIEW_TAGS = { open: 'warning', explained: 'primary', accepted: 'success', rejected: 'danger' }
 
@@ -76,7 +79,7 @@ export const RESOLUTION_LABELS = {
 export const RATING_CHANNEL_LABELS = { link: '短信链接', portal: '家属门户' }
 
 export const COMPLAINT_SOURCES = ['portal', 'hotline', 'inspection']
-export const COMPLAINT_SOURCE_LABELS = { portal: '门户', hotline: '12345热线', inspection: '稽查' }
+export const COMPLAINT_SOURCE_LABELS = { portal: '网上投诉', hotline: '12345热线', inspection: '监督检查' }
 export const COMPLAINT_SOURCE_TAGS = { portal: 'primary', hotline: 'warning', inspection: 'danger' }
 export const COMPLAINT_STATUSES = ['open', 'processing', 'replied', 'closed']
 // As the server words them (svc/feedback.c: complaint_statuses, GET /feedback/options).
