@@ -5,13 +5,16 @@
  *      family-care attestations, institutional home leave, home-care spells and adjustments are each read once by
  *      joining it, into arrays sorted by id;
  *   2. the drafts being replaced are emptied (their visit links, lines and items);
- *   3. the month's visits (through the check-in index) are counted per plan by one GROUP BY, as payable,
- *      rejected or unqualified (or pending, not settled), and linked to their items by one INSERT ... SELECT;
- *   4. each plan's beneficiary-month is computed by settle_month (rules/settle.c), its item written with COPY; then
- *      computed again (pure and cheap, so nothing is held) for its lines, with the quality line of each provider's
- *      statement (settle_quality) last;
+ *   3. the month's visits (through the check-in index) are counted per plan as payable, rejected or unqualified
+ *      (or pending, not settled) and linked to their items: on PostgreSQL by one GROUP BY and one INSERT ... SELECT,
+ *      on SQLite in one pass a day at a time, counted here and the links written by db_copy;
+ *   4. each plan's beneficiary-month is computed by settle_month (rules/settle.c), its item written by db_copy (COPY
+ *      on PostgreSQL, multi-row INSERTs on SQLite); then computed again (pure and cheap, so nothing is held) for its
+ *      lines, with the quality line of each provider's statement (settle_quality) last; plans go in (provider, id)
+ *      order so that each statement's rows are written together;
  *   5. the statements get their totals, the sums of their lines.
- * Statements already claimed (or later) are not touched: their plans are left out of step 1. */
+ * Statements already claimed (or later) are not touched: their plans are left out of step 1. The phases' times are
+ * logged at debug level (event=settlement_phase) and summed up in the result and the info line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1163,7 +1166,7 @@ int settlement_run(struct db *db, const struct scheme *s, struct actor *a, const
 		rc = reserve(db, "next_item", rn.n_plans, &first_item, e);
 	for (int i = 0; !rc && i < rn.n_plans; i++)
 		rn.plans[i].item_id = first_item + i;
-	if (!rc && rn.n_plans)
+	if (!rc && rn.n_plans && db_engine(db) == DB_PGSQL) /* SQLite finds each visit's plan in C */
 		rc = map_items(&rn, first_item, e);
 	t_facts = seconds_now();
 	if (!rc && rn.n_plans)
