@@ -11,3 +11,4 @@ bench/verify.sh "$build"
 bench/checkin.sh "$build" sqlite
 bench/checkin.sh "$build" pgsql
 bench/verify_month.sh "$build"
+bench/settle.sh "$build"

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """bench/verify_month_gen.py: fill a freshly migrated SQLite database with a month of visits of a Shanghai-size
 city for bench/verify_month.sh: PERSONS beneficiaries (levels 2-6 in turn, one certification, one home-care plan with
-three items each), CAREGIVERS caregivers of 500 providers, and every visit of October 2026 that the plans call for
+three items each), CAREGIVERS caregivers of PROVIDERS providers (500 unless given), and every visit of October 2026 that the plans call for
 (levels 2-3: Mon/Wed/Fri, 4: Mon-Fri, 5-6: every day), checked in and out at the person's home in each caregiver's
 fixed daily round (a slot of 75 minutes per person). About 5 % of the visits are made exceptions on purpose:
 check-in 1.1 km away, 40-minute visits, missing check-outs, poor GPS fixes, items outside the plan, disputes;
 persons in hospital for five days or dead on the 20th; caregivers whose certificate expires on the 15th.
 Rows are inserted in check-in order (as scheduling and check-ins create them), with the table's indexes dropped
 during the load and rebuilt after it. The SQL runs inside SQLite (recursive CTEs), so the load is quick.
-    verify_month_gen.py DB_PATH [PERSONS] [CAREGIVERS]"""
+    verify_month_gen.py DB_PATH [PERSONS] [CAREGIVERS] [PROVIDERS]"""
 import sqlite3
 import sys
 import time
@@ -16,7 +16,7 @@ import time
 path = sys.argv[1]
 persons = int(sys.argv[2]) if len(sys.argv) > 2 else 470000
 caregivers = int(sys.argv[3]) if len(sys.argv) > 3 else 47000
-providers = 500
+providers = int(sys.argv[4]) if len(sys.argv) > 4 else 500
 now = int(time.time())
 t0 = time.time()
 
@@ -40,7 +40,7 @@ SELECT i, printf('B%%04d', i), '压测护理机构' || i, 900001, 'active', %(no
 run("""INSERT INTO agreements (id, provider_id, number, valid_from, valid_until, modes, capacity, created_by, created_at,
  updated_at) SELECT id, id, 'BENCH-' || id, '2020-01-01', '2099-12-31', 'home', 100000, 'bench', %(now)d, %(now)d
  FROM providers WHERE code LIKE 'B%%'""")
-# caregiver c (1..CAREGIVERS) works for provider c %% 500 + 1; one in 200 holds a certificate expiring on Oct 15th
+# caregiver c (1..CAREGIVERS) works for provider c %% PROVIDERS + 1; one in 200 holds a certificate expiring on Oct 15th
 run("""WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %(cgs)d)
 INSERT INTO caregivers (id, id_number, name, sex, birth_date, kind, provider_id, training_hours, status, created_at,
  updated_at) SELECT i, printf('C%%017d', i), '压测护理员', 'F', '1975-01-01', 'staff', i %% %(prov)d + 1, 120, 'active',

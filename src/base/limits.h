@@ -247,6 +247,9 @@
 /* Objections or payment batches one list answers (a month has a few per provider at most; older ones are found
  * by statement or month). */
 #define LIMIT_SETTLE_LIST 500
+/* Plans up to which a run for one provider or an area reads its visits plan by plan (an index seek each) instead
+ * of the whole month of the city day by day: a large provider has a few thousand. */
+#define LIMIT_SETTLE_PLAN_WALK 5000
 /* Months one fund-by-month answer covers: ten years of a chart. */
 #define LIMIT_FUND_MONTHS 120
 /* Days one supplementary-insurance policy covers: a policy year, with a leap day and some slack. */

@@ -52,6 +52,7 @@ enum { V_PAYABLE = 0, V_REJECTED, V_UNQUALIFIED, V_PENDING };
 
 struct plan_f {
 	int64_t id, person, provider, item_id;
+	int64_t old_item, old_links, seen_links; /* SQLite: the plan's item in a draft run again, its visit links */
 	int prov, per, mode, level, home_month, first_adj, n_adj, pending;
 	int32_t from, until;        /* until 0: open */
 	bool attested;
@@ -115,6 +116,14 @@ static int32_t day_of(const char *s, int32_t def)
 {
 	int32_t d;
 	return s && date_parse(s, &d) ? d : def;
+}
+
+static const char *day_text(int32_t d, char out[DATE_STR])
+{
+	if (!d)
+		return NULL;
+	date_format(d, out);
+	return out;
 }
 
 static int finish_query(int rc)
@@ -465,6 +474,67 @@ static int load_facts(struct run *rn, struct err *e)
 
 /* Empty the drafts of the month in the run's reach (their items, lines and visit links), note the statements left
  * alone, create a draft for each provider without one, and delete the drafts with nothing left to settle. */
+/* SQLite, drafts run again: their visit links stay (ten million deletes and inserts would be most of the run) and
+ * each plan gets its item's id back, so the walk (walk_rows) keeps a link that still holds, changes or drops one
+ * that does not and adds the new ones; links left to visits the walk no longer sees are dropped after it
+ * (drop_stale_links). The links of items whose plan is not run again are dropped here, through their plan's
+ * visits (visits_plan). drafts: the SELECT of the draft statements' ids ($1-$3 as in prepare_statements). */
+static int keep_links(struct run *rn, const char *drafts, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	int64_t (*orphans)[2] = NULL;
+	int n_orphans = 0, cap_orphans = 0;
+	char sql[1024];
+	int rc;
+
+	snprintf(sql, sizeof sql,
+		 "SELECT i.id, i.plan_id, i.visits_payable + i.visits_rejected + i.visits_unqualified FROM settlement_items i"
+		 " WHERE i.statement_id IN (%s)",
+		 drafts);
+	rc = db_query(rn->db, &st, e, sql, DB_TEXT(rn->month), DB_INT(rn->provider_filter), DB_TEXT(rn->like));
+	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
+		struct plan_f *p = plan_find(rn, db_col_int(st, 1));
+		rc = 0;
+		if (p && !p->old_item && p->mode != CARE_INSTITUTION) {
+			p->old_item = db_col_int(st, 0);
+			p->old_links = db_col_int(st, 2);
+		} else if (db_col_int(st, 2) > 0) {
+			GROW(orphans, n_orphans, cap_orphans);
+			orphans[n_orphans][0] = db_col_int(st, 0);
+			orphans[n_orphans++][1] = db_col_int(st, 1);
+		}
+	}
+	db_done(st);
+	rc = finish_query(rc);
+	for (int i = 0; !rc && i < n_orphans; i++)
+		rc = db_exec(rn->db, NULL, e,
+			     "DELETE FROM settlement_visits WHERE item_id = $1 AND visit_id IN (SELECT id FROM visits"
+			     " WHERE plan_id = $2)",
+			     DB_INT(orphans[i][0]), DB_INT(orphans[i][1]));
+	free(orphans);
+	return rc;
+}
+
+/* After the walk: a kept item whose links the walk did not all see has links to visits no longer of the month
+ * (or no longer checked in): dropped, through the plan's visits. */
+static int drop_stale_links(struct run *rn, struct err *e)
+{
+	int64_t lo = (int64_t)rn->first * 86400 - 8 * 3600, hi = (int64_t)(rn->last + 1) * 86400 - 8 * 3600;
+	int rc = 0;
+
+	for (int i = 0; !rc && i < rn->n_plans; i++) {
+		const struct plan_f *p = &rn->plans[i];
+		if (!p->old_item || p->seen_links >= p->old_links)
+			continue;
+		rc = db_exec(rn->db, NULL, e,
+			     "DELETE FROM settlement_visits WHERE item_id = $1 AND visit_id IN (SELECT v.id FROM visits v"
+			     " WHERE v.plan_id = $2 AND NOT (v.checkin_at >= $3 AND v.checkin_at < $4"
+			     " AND v.status IN ('in_progress', 'done')))",
+			     DB_INT(p->old_item), DB_INT(p->id), DB_INT(lo), DB_INT(hi));
+	}
+	return rc;
+}
+
 static int prepare_statements(struct run *rn, struct err *e)
 {
 	static const char *drafts = "SELECT s.id FROM settlement_statements s WHERE s.month = $1 AND s.status = 'draft'"
@@ -488,12 +558,26 @@ static int prepare_statements(struct run *rn, struct err *e)
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM settlement_items i WHERE i.statement_id IN (%s)", drafts);
 	if (!rc)
 		rc = db_int(rn->db, &n_items, e, sql, DRAFT_ARGS);
-	if (!rc && n_items) {
+	if (!rc && n_items && db_engine(rn->db) == DB_SQLITE) {
+		rc = keep_links(rn, drafts, e);
+	} else if (!rc && n_items > LIMIT_SETTLE_PLAN_WALK) {
 		snprintf(sql, sizeof sql,
 			 "DELETE FROM settlement_visits WHERE visit_id IN (SELECT id FROM visits WHERE checkin_at >= $4"
 			 " AND checkin_at < $5) AND item_id IN (SELECT i.id FROM settlement_items i WHERE i.statement_id IN (%s))",
 			 drafts);
 		rc = db_exec(rn->db, NULL, e, sql, DRAFT_ARGS, DB_INT(lo), DB_INT(hi));
+	} else if (!rc && n_items) {
+		/* a few drafts: their items' plans' visits of the month (visits_plan; a link's visit is of its item's
+		 * plan), not the city's month */
+		char from[DATE_STR], until[DATE_STR];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM settlement_visits WHERE visit_id IN (SELECT v.id FROM settlement_items i CROSS JOIN visits v"
+			 " WHERE i.statement_id IN (%s) AND v.plan_id = i.plan_id AND v.visit_date >= $6 AND v.visit_date <= $7"
+			 " AND v.checkin_at >= $4 AND v.checkin_at < $5) AND item_id IN (SELECT i.id FROM settlement_items i"
+			 " WHERE i.statement_id IN (%s))",
+			 drafts, drafts);
+		rc = db_exec(rn->db, NULL, e, sql, DRAFT_ARGS, DB_INT(lo), DB_INT(hi), DB_TEXT(day_text(rn->first - 1, from)),
+			     DB_TEXT(day_text(rn->last + 1, until)));
 	}
 	log_debug("event=settlement_phase phase=delete_links t=%.3f", seconds_now());
 	if (!rc) {
@@ -659,6 +743,66 @@ static int write_links(struct run *rn, const struct link *l, int n, struct err *
 	return rc;
 }
 
+/* The columns and conditions of the SQLite walk over the month's visits ($1 and $2: the check-in's bounds): the id,
+ * the plan, the kind (0 payable, 1 rejected, 2 unqualified, 3 pending) and the minutes of each visit, and its link if
+ * it has one: the item (0: none), the kind and the minutes it was settled as. */
+#define WALK_COLUMNS                                                                                               \
+	"v.id, v.plan_id, CASE WHEN " UNQUALIFIED " THEN 2 WHEN " PAYABLE " THEN 0 WHEN " REJECTED " THEN 1 ELSE 3"  \
+	" END, COALESCE(v.minutes, 0), COALESCE(sv.item_id, 0), CASE sv.kind WHEN 'payable' THEN 0 WHEN 'rejected'" \
+	" THEN 1 ELSE 2 END, sv.minutes"
+#define WALK_LINK " LEFT JOIN settlement_visits sv ON sv.visit_id = v.id"
+#define WALK_WHERE "v.checkin_at >= $1 AND v.checkin_at < $2 AND v.status IN ('in_progress', 'done')"
+
+/* Counts the rows of a walk query (WALK_COLUMNS) for their plans and links them to the plans' items: a visit linked
+ * to another item is settled elsewhere (skipped); one linked to its plan's item (kept from the draft) keeps its link,
+ * or has it changed or dropped (now pending); one not linked gets a link unless pending. The writes are made after
+ * the cursor is closed (a day of a city, or the visits of at most LIMIT_SETTLE_PLAN_WALK plans: a few hundred
+ * thousand at most). Closes st; adds the visits linked to *n. */
+static int walk_rows(struct run *rn, struct db_stmt *st, int64_t *n, struct err *e)
+{
+	struct link *links = NULL, *changed = NULL;
+	int n_links = 0, cap_links = 0, n_changed = 0, cap_changed = 0, rc = 0;
+
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		struct plan_f *p = plan_find(rn, db_col_int(st, 1));
+		int kind = (int)db_col_int(st, 2), minutes = (int)db_col_int(st, 3);
+		int64_t linked = db_col_int(st, 4);
+		rc = 0;
+		if (!p || p->mode == CARE_INSTITUTION || (linked && linked != p->item_id))
+			continue;
+		count_visit(p, kind, 1, minutes);
+		if (kind != 3)
+			(*n)++;
+		if (linked) {
+			p->seen_links++;
+			if (kind == 3 || kind != (int)db_col_int(st, 5) || minutes != (int)db_col_int(st, 6)) {
+				GROW(changed, n_changed, cap_changed);
+				changed[n_changed++] = (struct link){db_col_int(st, 0), p->item_id, kind, minutes};
+			}
+			continue;
+		}
+		if (kind == 3)
+			continue;
+		GROW(links, n_links, cap_links);
+		links[n_links++] = (struct link){db_col_int(st, 0), p->item_id, kind, minutes};
+	}
+	db_done(st);
+	rc = finish_query(rc);
+	for (int i = 0; !rc && i < n_changed; i++) {
+		const struct link *l = &changed[i];
+		if (l->kind == 3)
+			rc = db_exec(rn->db, NULL, e, "DELETE FROM settlement_visits WHERE visit_id = $1", DB_INT(l->visit));
+		else
+			rc = db_exec(rn->db, NULL, e, "UPDATE settlement_visits SET kind = $1, minutes = $2 WHERE visit_id = $3",
+				     DB_TEXT(link_kinds[l->kind]), DB_INT(l->minutes), DB_INT(l->visit));
+	}
+	if (!rc)
+		rc = write_links(rn, links, n_links, e);
+	free(links);
+	free(changed);
+	return rc;
+}
+
 static int walk_visits(struct run *rn, struct err *e)
 {
 	struct db_stmt *st = NULL;
@@ -696,41 +840,31 @@ static int walk_visits(struct run *rn, struct err *e)
 				     " AND (" UNQUALIFIED " OR v.verify_state = 'verified' OR v.review_state IN ('accepted', 'rejected'))"
 				     " ON CONFLICT (visit_id) DO NOTHING",
 				     DB_INT(lo), DB_INT(hi));
+	} else if ((rn->provider_filter || rn->like[0]) && rn->n_plans <= LIMIT_SETTLE_PLAN_WALK) {
+		/* SQLite, a run for one provider or a small area: the run's plans' visits through visits_plan (a check-in
+		 * sets visit_date to the check-in's day, so the month's check-ins are of the month's visit dates), a few
+		 * thousand rows instead of the city's month; a day's margin each side for a check-in moved by a correction) */
+		char from[DATE_STR], until[DATE_STR];
+		rc = db_query(rn->db, &st, e,
+			      "SELECT " WALK_COLUMNS " FROM settle_plans t CROSS JOIN visits v" WALK_LINK " WHERE v.plan_id = t.plan_id"
+			      " AND v.visit_date >= $3 AND v.visit_date <= $4 AND " WALK_WHERE,
+			      DB_INT(lo), DB_INT(hi), DB_TEXT(day_text(rn->first - 1, from)), DB_TEXT(day_text(rn->last + 1, until)));
+		if (!rc)
+			rc = walk_rows(rn, st, &n, e);
 	} else {
 		/* SQLite: one pass over the month, a day at a time in the index's order (its GROUP BY would sort the
 		 * month, and a second pass would read the visits' pages again): each row counted for its plan, found by a
 		 * hash, and its link kept; the day's links written after its cursor is closed (db_copy: in batches) */
-		struct link *links = NULL;
-		int n_links = 0, cap_links = 0;
 		for (int32_t day = rn->first; !rc && day <= rn->last; day++) {
 			int64_t dlo = (int64_t)day * 86400 - 8 * 3600;
-			rc = db_query(rn->db, &st, e,
-				      "SELECT v.id, v.plan_id, CASE WHEN " UNQUALIFIED " THEN 2 WHEN " PAYABLE " THEN 0 WHEN " REJECTED
-				      " THEN 1 ELSE 3 END, COALESCE(v.minutes, 0) FROM visits v WHERE v.checkin_at >= $1"
-				      " AND v.checkin_at < $2 AND v.status IN ('in_progress', 'done')"
-				      " AND NOT EXISTS (SELECT 1 FROM settlement_visits sv WHERE sv.visit_id = v.id)",
+			rc = db_query(rn->db, &st, e, "SELECT " WALK_COLUMNS " FROM visits v" WALK_LINK " WHERE " WALK_WHERE,
 				      DB_INT(dlo), DB_INT(dlo + 86400));
-			n_links = 0;
-			while (!rc && (rc = db_step(st, e)) == DB_ROW) {
-				struct plan_f *p = plan_find(rn, db_col_int(st, 1));
-				int kind = (int)db_col_int(st, 2), minutes = (int)db_col_int(st, 3);
-				rc = 0;
-				if (!p || p->mode == CARE_INSTITUTION)
-					continue;
-				count_visit(p, kind, 1, minutes);
-				if (kind == 3)
-					continue;
-				GROW(links, n_links, cap_links);
-				links[n_links++] = (struct link){db_col_int(st, 0), p->item_id, kind, minutes};
-			}
-			db_done(st);
-			rc = finish_query(rc);
 			if (!rc)
-				rc = write_links(rn, links, n_links, e);
-			n += n_links;
+				rc = walk_rows(rn, st, &n, e);
 		}
-		free(links);
 	}
+	if (!rc && db_engine(rn->db) == DB_SQLITE)
+		rc = drop_stale_links(rn, e);
 	for (int i = 0; !rc && i < rn->n_plans; i++) {
 		const struct plan_f *p = &rn->plans[i];
 		if (p->v.payable > LIMIT_SETTLE_VISITS || p->v.rejected > LIMIT_SETTLE_VISITS ||
@@ -801,14 +935,6 @@ static int compute(const struct run *rn, const struct plan_f *p, struct settle_r
 	}
 	in->adjustments = NULL; /* adj is gone when this returns */
 	return 0;
-}
-
-static const char *day_text(int32_t d, char out[DATE_STR])
-{
-	if (!d)
-		return NULL;
-	date_format(d, out);
-	return out;
 }
 
 static int write_items(struct run *rn, struct err *e)
@@ -1164,8 +1290,8 @@ int settlement_run(struct db *db, const struct scheme *s, struct actor *a, const
 		rc = prepare_statements(&rn, e);
 	if (!rc && rn.n_plans)
 		rc = reserve(db, "next_item", rn.n_plans, &first_item, e);
-	for (int i = 0; !rc && i < rn.n_plans; i++)
-		rn.plans[i].item_id = first_item + i;
+	for (int i = 0; !rc && i < rn.n_plans; i++) /* a kept item's id is older than any reserved now */
+		rn.plans[i].item_id = rn.plans[i].old_item ? rn.plans[i].old_item : first_item + i;
 	if (!rc && rn.n_plans && db_engine(db) == DB_PGSQL) /* SQLite finds each visit's plan in C */
 		rc = map_items(&rn, first_item, e);
 	t_facts = seconds_now();

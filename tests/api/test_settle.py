@@ -442,6 +442,13 @@ class TestMonth(Settlement):
         self.assertEqual(int(self.one("SELECT runs FROM settlement_statements WHERE id = %d" % sid)), 2)
         lines_after = {int(r[0]) for r in self.db.sql("SELECT id FROM settlement_lines WHERE statement_id = %d" % sid)}
         self.assertFalse(lines_before & lines_after)  # replaced, never reusing a line id
+        # the whole month (every provider: on SQLite the city's visits read day by day) gives this provider the same
+        # statement as its own run (on SQLite its plans' visits read plan by plan)
+        whole = self.as_user("bureau").post("/api/v1/settlement/runs", {"month": f["month"]})
+        self.assertEqual(whole.status, 200, whole)
+        self.assertEqual(snap(), before)
+        self.run_month(f["month"], f["provider"])
+        self.assertEqual(snap(), before)
         # a fact changes (A's 13th visit is rejected after all): the draft follows it
         P = f["people"]
         vid = int(self.one("SELECT MAX(id) FROM visits WHERE plan_id = %d" % P["A"]["plan"]))
@@ -451,6 +458,20 @@ class TestMonth(Settlement):
         # 13 required, 12 made: one thirteenth of each of A's sources: 9,846.15 -> 9,846; 246.15 -> 246;
         # 3,076.92 -> 3,077
         self.assertEqual(second["total_fen"] - third["total_fen"], 9846 + 246 + 3077)
+        self.assertEqual(self.one("SELECT kind FROM settlement_visits WHERE visit_id = %d" % vid), "rejected")
+        self.assertEqual(third["visits_settled"], second["visits_settled"])
+        # a visit no longer of the month (its record cancelled): its link goes and the draft follows; back again
+        links = lambda v: int(self.one("SELECT COUNT(*) FROM settlement_visits WHERE visit_id = %d" % v))  # noqa
+        vid_c = int(self.one("SELECT MAX(id) FROM visits WHERE plan_id = %d AND verify_state = 'verified'"
+                             % P["C"]["plan"]))
+        self.db.sql("UPDATE visits SET status = 'cancelled' WHERE id = %d" % vid_c)
+        gone = self.run_month(f["month"], f["provider"])
+        self.assertEqual((links(vid_c), gone["visits_settled"]), (0, third["visits_settled"] - 1))
+        self.assertLess(gone["total_fen"], third["total_fen"])
+        self.db.sql("UPDATE visits SET status = 'done' WHERE id = %d" % vid_c)
+        back = self.run_month(f["month"], f["provider"])
+        self.assertEqual((links(vid_c), back["visits_settled"], back["total_fen"]),
+                         (1, third["visits_settled"], third["total_fen"]))
         # an exception not decided yet: counted as pending, not settled, and the statement is not published
         vid = int(self.one("SELECT MAX(id) FROM visits WHERE plan_id = %d" % P["D"]["plan"]))
         self.db.sql("UPDATE visits SET verify_state = 'exception', reasons = 16, review_state = 'explained'"
