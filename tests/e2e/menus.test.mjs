@@ -1,8 +1,10 @@
 // Browser test: the left menu shows exactly the pages each role's API routes allow (admin,
 // intake, auditor, for the assessment workflow bureau, assessor, expert and committee, for
 // providers, caregivers and care plans, and for the staff's service-delivery pages (服务排班 to
-// 机构在院), every role from the bureau to the family account), caregivers and family accounts cannot
-// open the staff's service-delivery pages by address, a wrong password shows the server's message,
+// 机构在院), every role from the bureau to the family account, and for settlement (结算管理 and 支付批次 for
+// the bureau and auditors, 结算单 for provider staff), caregivers and family accounts cannot open the
+// staff's service-delivery pages by address, provider staff cannot open the bureau's settlement pages nor
+// others any settlement page, a wrong password shows the server's message,
 // and screenshots of the admin home and users pages are saved to build/e2e-*.png.
 //   node tests/e2e/menus.test.mjs      (env LTCI_BIN=path/to/ltci; web/dist must be built)
 import { startServer, launchBrowser, newPage, login, logout, menuTexts, submitLogin, screenshot, assert, run } from './lib.mjs'
@@ -45,6 +47,22 @@ const VISIT_MENUS = {
   provider_admin: ['服务排班', '服务记录', '异常处理', '服务评价', '投诉处理', '机构在院'],
   coordinator: ['服务记录', '投诉处理', '机构在院'],
   nurse: ['服务记录'],
+  intake: [],
+  caregiver: [],
+  applicant: []
+}
+
+const SETTLE_PAGES = ['结算管理', '结算单', '支付批次']
+
+// Settlement pages each role sees: the bureau and auditors the month's statements and the payment
+// batches; provider staff their own statements (结算单, the same list restricted by the server); no one
+// else any.
+const SETTLE_MENUS = {
+  bureau: ['结算管理', '支付批次'],
+  auditor: ['结算管理', '支付批次'],
+  provider_admin: ['结算单'],
+  nurse: [],
+  coordinator: [],
   intake: [],
   caregiver: [],
   applicant: []
@@ -157,6 +175,8 @@ await run('menus', [
       expectMenu(menu, present, CARE_PAGES.filter((t) => !present.includes(t)), user)
       const visits = VISIT_MENUS[user]
       expectMenu(menu, visits, VISIT_PAGES.filter((t) => !visits.includes(t)), user)
+      const settle = SETTLE_MENUS[user]
+      expectMenu(menu, settle, SETTLE_PAGES.filter((t) => !settle.includes(t)), user)
       await logout(page)
     }
   }],
@@ -164,6 +184,20 @@ await run('menus', [
     for (const user of ['caregiver', 'applicant']) {
       await login(page, user)
       for (const path of ['/schedule', '/visits', '/visit-exceptions', '/visit-map', '/ratings', '/presence']) {
+        await page.goto(path)
+        await page.locator('.el-result', { hasText: '无权访问' }).waitFor()
+      }
+      await logout(page)
+    }
+  }],
+  ['settlement pages cannot be opened by address outside their roles', async ({ page }) => {
+    for (const [user, paths] of [
+      ['provider_admin', ['/settlements', '/payments']],
+      ['caregiver', ['/settlements', '/my-settlements', '/payments']],
+      ['bureau', ['/my-settlements']]
+    ]) {
+      await login(page, user)
+      for (const path of paths) {
         await page.goto(path)
         await page.locator('.el-result', { hasText: '无权访问' }).waitFor()
       }

@@ -61,3 +61,14 @@ export function sharePercent(part, whole) {
 export function fenToYuanNumber(fen) {
   return Number(fen || 0) / 100
 }
+
+// Yuan typed by a user ("1,234.5", "-50", "+0.05") -> integer fen, parsed on the digits as a string
+// (never through floating point); null when the text is not an amount with at most two decimals.
+export function yuanToFen(text) {
+  const s = String(text ?? '').trim().replace(/[,，\s]/g, '')
+  const m = /^([+-]?)(\d+)(?:\.(\d{0,2}))?$/.exec(s)
+  if (!m) return null
+  const fen = BigInt(m[2]) * 100n + BigInt((m[3] || '').padEnd(2, '0'))
+  const n = Number(m[1] === '-' ? -fen : fen)
+  return Number.isSafeInteger(n) ? n : null
+}

@@ -4,6 +4,7 @@
 import { can, session } from './session.js'
 import { visitPages } from './nav_visits.js'
 import { familyVisitPages } from './nav_family.js'
+import { settlePages } from './nav_settle.js'
 
 export const APP_TITLE = '长期护理保险经办管理平台'
 
@@ -59,6 +60,7 @@ export const pages = [
   ...familyVisitPages,
   { path: 'imports', name: 'imports', component: () => import('./views/ImportsView.vue'),
     meta: { title: '批量导入', icon: 'Upload', menu: true, api: 'GET /api/v1/imports' } },
+  ...settlePages,
   { path: 'fund', name: 'fund', component: () => import('./views/FundView.vue'),
     meta: { title: '基金概况', icon: 'Coin', menu: true, api: 'GET /api/v1/fund/summary' } },
   { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'),
