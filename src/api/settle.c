@@ -33,7 +33,7 @@ int api_settlement_run(struct http_req *r)
 		str_copy(r->target_id, jx_str(r->json, "month"), sizeof r->target_id);
 	if (rc)
 		return rc;
-	rc = settlement_run(r->db, r->app->scheme, &r->actor, jx_str(r->json, "month"),
+	rc = settlement_run(r->db, NULL, r->app->scheme, &r->actor, jx_str(r->json, "month"),
 			    jx_int(r->json, "provider_id", 0), &res, &r->err);
 	if (!rc)
 		req_reply(r, 200, settlement_run_json(&res));

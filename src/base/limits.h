@@ -250,6 +250,9 @@
 /* Plans up to which a run for one provider or an area reads its visits plan by plan (an index seek each) instead
  * of the whole month of the city day by day: a large provider has a few thousand. */
 #define LIMIT_SETTLE_PLAN_WALK 5000
+/* Days of visits read ahead of the writer in a settlement run with a second connection: a day of a Shanghai-size
+ * city is about 330,000 rows of 40 bytes. */
+#define LIMIT_SETTLE_QUEUE_DAYS 3
 /* Months one fund-by-month answer covers: ten years of a chart. */
 #define LIMIT_FUND_MONTHS 120
 /* Days one supplementary-insurance policy covers: a policy year, with a leap day and some slack. */

@@ -49,7 +49,7 @@ int cli_settle(int argc, char **argv)
 	struct scheme *s = NULL;
 	struct actor sys;
 	struct err e = {0};
-	struct db *db;
+	struct db *db, *rdb;
 	int64_t provider_id = 0;
 	const json_t *row;
 	size_t i;
@@ -103,7 +103,11 @@ int cli_settle(int argc, char **argv)
 		}
 	}
 	actor_system(&sys, "settle");
-	rc = settlement_run(db, s, &sys, month, provider_id, &r, &e);
+	/* SQLite: the city's month is read on a second connection while the first writes */
+	rdb = db_engine(db) == DB_SQLITE && !provider_id ? cli_open_db_current(cli_setting(dburl, "LTCI_DB", DEFAULT_DB))
+						       : NULL;
+	rc = settlement_run(db, rdb, s, &sys, month, provider_id, &r, &e);
+	db_close(rdb);
 	db_close(db);
 	scheme_free(s);
 	if (rc) {

@@ -200,7 +200,7 @@ int demo_settle_load(struct db *db, const struct scheme *s, const char *hash, st
 	actor_system(&sys, "demo");
 	rc = prepare(db, s, hash, first_s, last_s, e);
 	if (!rc) {
-		rc = settlement_run(db, s, &sys, month, 0, &r, e);
+		rc = settlement_run(db, NULL, s, &sys, month, 0, &r, e);
 		out->settled_fen = r.total_fen;
 		settlement_run_free(&r);
 	}

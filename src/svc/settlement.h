@@ -53,9 +53,10 @@ struct settlement_run_result {
  * superseded or ended whose period overlaps the month; the visits are those checked in during the month (Asia/Shanghai)
  * as verification and the bureau left them (pending exceptions are counted, not settled). One transaction: drafts are
  * replaced, statements from claimed on are skipped. Audited as settlement.run. r->providers must be freed with
- * settlement_run_free. */
-int settlement_run(struct db *db, const struct scheme *s, struct actor *a, const char *month, int64_t provider_id,
-		   struct settlement_run_result *r, struct err *e);
+ * settlement_run_free. rdb: a second connection to the same SQLite database (or NULL): the city's month is then read
+ * in a thread of its own while this one writes. */
+int settlement_run(struct db *db, struct db *rdb, const struct scheme *s, struct actor *a, const char *month,
+		   int64_t provider_id, struct settlement_run_result *r, struct err *e);
 json_t *settlement_run_json(const struct settlement_run_result *r);
 void settlement_run_free(struct settlement_run_result *r);
 

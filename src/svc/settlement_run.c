@@ -15,6 +15,7 @@
  *   5. the statements get their totals, the sums of their lines.
  * Statements already claimed (or later) are not touched: their plans are left out of step 1. The phases' times are
  * logged at debug level (event=settlement_phase) and summed up in the result and the info line. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ struct span {
 };
 
 struct run {
-	struct db *db;
+	struct db *db, *rdb;        /* the writer; the walk's reading connection (NULL: the writer reads) */
 	const struct scheme *s;
 	struct actor *a;
 	char month[8], first_s[DATE_STR], last_s[DATE_STR], like[180];
@@ -82,8 +83,11 @@ struct run {
 	int64_t provider_filter, batch_id, now;
 	struct plan_f *plans;
 	int n_plans, cap_plans;
-	int64_t *slots;             /* plan id -> index + 1, open addressing */
+	int64_t *slots;             /* plan id -> index + 1, open addressing (sparse ids) */
 	size_t n_slots;
+	int32_t *dense;             /* plan id - dense_lo -> index + 1 (dense ids) */
+	int64_t dense_lo;
+	size_t n_dense;
 	struct person_f *persons;
 	int n_persons, cap_persons;
 	struct settle_period *certs, *stays;
@@ -94,6 +98,8 @@ struct run {
 	int n_provs, cap_provs;
 	struct adj_f *adjs;
 	int n_adjs, cap_adjs;
+	int64_t *orphans;           /* SQLite: draft items not kept (their links dropped), sorted */
+	int n_orphans;
 	struct settlement_run_result *r;
 };
 
@@ -133,8 +139,25 @@ static int finish_query(int rc)
 
 /* ---- lookups ---- */
 
+/* The plans by id: plan ids are mostly dense (a city numbers its plans in order), so a direct table from the lowest
+ * id, four bytes a plan, small enough to stay in the processor's caches while ten million visits look up their plan;
+ * open addressing when the ids are too sparse for that. */
 static void plan_index(struct run *rn)
 {
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+	for (int i = 0; i < rn->n_plans; i++) {
+		lo = rn->plans[i].id < lo ? rn->plans[i].id : lo;
+		hi = rn->plans[i].id > hi ? rn->plans[i].id : hi;
+	}
+	if (rn->n_plans && hi - lo < (int64_t)rn->n_plans * 4 + 1024) {
+		rn->dense_lo = lo;
+		rn->n_dense = (size_t)(hi - lo + 1);
+		rn->dense = xcalloc(rn->n_dense, sizeof *rn->dense);
+		for (int i = 0; i < rn->n_plans; i++)
+			rn->dense[rn->plans[i].id - lo] = i + 1;
+		return;
+	}
 	size_t cap = 16;
 	while (cap < (size_t)rn->n_plans * 2 + 1)
 		cap *= 2;
@@ -152,6 +175,11 @@ static struct plan_f *plan_find(struct run *rn, int64_t id)
 {
 	size_t h;
 
+	if (rn->n_dense) {
+		if (id < rn->dense_lo || (uint64_t)(id - rn->dense_lo) >= rn->n_dense || !rn->dense[id - rn->dense_lo])
+			return NULL;
+		return &rn->plans[rn->dense[id - rn->dense_lo] - 1];
+	}
 	if (!rn->n_slots)
 		return NULL;
 	h = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) & (rn->n_slots - 1);
@@ -162,6 +190,12 @@ static struct plan_f *plan_find(struct run *rn, int64_t id)
 		h = (h + 1) & (rn->n_slots - 1);
 	}
 	return NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
 }
 
 static int cmp_id(const void *k, const void *el)
@@ -511,6 +545,11 @@ static int keep_links(struct run *rn, const char *drafts, struct err *e)
 			     "DELETE FROM settlement_visits WHERE item_id = $1 AND visit_id IN (SELECT id FROM visits"
 			     " WHERE plan_id = $2)",
 			     DB_INT(orphans[i][0]), DB_INT(orphans[i][1]));
+	/* the walk's own connection still sees these links (its reads do not see this transaction) */
+	rn->orphans = xcalloc((size_t)n_orphans + 1, sizeof *rn->orphans);
+	for (int i = 0; i < n_orphans; i++)
+		rn->orphans[rn->n_orphans++] = orphans[i][0];
+	qsort(rn->orphans, (size_t)rn->n_orphans, sizeof *rn->orphans, cmp_i64);
 	free(orphans);
 	return rc;
 }
@@ -753,41 +792,65 @@ static int write_links(struct run *rn, const struct link *l, int n, struct err *
 #define WALK_LINK " LEFT JOIN settlement_visits sv ON sv.visit_id = v.id"
 #define WALK_WHERE "v.checkin_at >= $1 AND v.checkin_at < $2 AND v.status IN ('in_progress', 'done')"
 
-/* Counts the rows of a walk query (WALK_COLUMNS) for their plans and links them to the plans' items: a visit linked
- * to another item is settled elsewhere (skipped); one linked to its plan's item (kept from the draft) keeps its link,
- * or has it changed or dropped (now pending); one not linked gets a link unless pending. The writes are made after
- * the cursor is closed (a day of a city, or the visits of at most LIMIT_SETTLE_PLAN_WALK plans: a few hundred
- * thousand at most). Closes st; adds the visits linked to *n. */
-static int walk_rows(struct run *rn, struct db_stmt *st, int64_t *n, struct err *e)
+/* A visit of the walk as read: its plan, kind (0 payable, 1 rejected, 2 unqualified, 3 pending) and minutes, and
+ * its link if it has one (linked: the item, 0 for none). */
+struct walk_row {
+	int64_t visit, plan, linked;
+	int kind, minutes, lkind, lminutes;
+};
+
+/* Reads every row of a walk query (WALK_COLUMNS) into *rows (grown as needed; *n set). Closes st. */
+static int collect_rows(struct db_stmt *st, struct walk_row **rows, int *n, int *cap, struct err *e)
+{
+	int rc;
+
+	*n = 0;
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		GROW(*rows, *n, *cap);
+		(*rows)[(*n)++] = (struct walk_row){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 4),
+						     (int)db_col_int(st, 2), (int)db_col_int(st, 3), (int)db_col_int(st, 5),
+						     (int)db_col_int(st, 6)};
+	}
+	db_done(st);
+	return finish_query(rc);
+}
+
+/* Counts walked visits for their plans and links them to the plans' items: a visit linked to another item is settled
+ * elsewhere (skipped; a link to a draft item not kept counts as none: keep_links dropped it); one linked to its
+ * plan's item (kept from the draft) keeps its link, or has it changed or dropped (now pending); one not linked gets
+ * a link unless pending. Adds the visits linked to *n. */
+static int settle_rows(struct run *rn, const struct walk_row *rows, int n_rows, int64_t *n, struct err *e)
 {
 	struct link *links = NULL, *changed = NULL;
 	int n_links = 0, cap_links = 0, n_changed = 0, cap_changed = 0, rc = 0;
 
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct plan_f *p = plan_find(rn, db_col_int(st, 1));
-		int kind = (int)db_col_int(st, 2), minutes = (int)db_col_int(st, 3);
-		int64_t linked = db_col_int(st, 4);
-		rc = 0;
-		if (!p || p->mode == CARE_INSTITUTION || (linked && linked != p->item_id))
+	for (int i = 0; i < n_rows; i++) {
+		const struct walk_row *w = &rows[i];
+		struct plan_f *p = plan_find(rn, w->plan);
+		int64_t linked = w->linked;
+		if (!p || p->mode == CARE_INSTITUTION)
 			continue;
-		count_visit(p, kind, 1, minutes);
-		if (kind != 3)
+		if (linked && linked != p->item_id && rn->n_orphans &&
+		    bsearch(&linked, rn->orphans, (size_t)rn->n_orphans, sizeof *rn->orphans, cmp_i64))
+			linked = 0;
+		if (linked && linked != p->item_id)
+			continue;
+		count_visit(p, w->kind, 1, w->minutes);
+		if (w->kind != 3)
 			(*n)++;
 		if (linked) {
 			p->seen_links++;
-			if (kind == 3 || kind != (int)db_col_int(st, 5) || minutes != (int)db_col_int(st, 6)) {
+			if (w->kind == 3 || w->kind != w->lkind || w->minutes != w->lminutes) {
 				GROW(changed, n_changed, cap_changed);
-				changed[n_changed++] = (struct link){db_col_int(st, 0), p->item_id, kind, minutes};
+				changed[n_changed++] = (struct link){w->visit, p->item_id, w->kind, w->minutes};
 			}
 			continue;
 		}
-		if (kind == 3)
+		if (w->kind == 3)
 			continue;
 		GROW(links, n_links, cap_links);
-		links[n_links++] = (struct link){db_col_int(st, 0), p->item_id, kind, minutes};
+		links[n_links++] = (struct link){w->visit, p->item_id, w->kind, w->minutes};
 	}
-	db_done(st);
-	rc = finish_query(rc);
 	for (int i = 0; !rc && i < n_changed; i++) {
 		const struct link *l = &changed[i];
 		if (l->kind == 3)
@@ -800,6 +863,146 @@ static int walk_rows(struct run *rn, struct db_stmt *st, int64_t *n, struct err 
 		rc = write_links(rn, links, n_links, e);
 	free(links);
 	free(changed);
+	return rc;
+}
+
+/* One walk query read and settled on the writer's connection (a day of a city, or the visits of at most
+ * LIMIT_SETTLE_PLAN_WALK plans: a few hundred thousand rows at most). */
+static int walk_rows(struct run *rn, struct db_stmt *st, int64_t *n, struct err *e)
+{
+	struct walk_row *rows = NULL;
+	int n_rows = 0, cap = 0;
+	int rc = collect_rows(st, &rows, &n_rows, &cap, e);
+
+	if (!rc)
+		rc = settle_rows(rn, rows, n_rows, n, e);
+	free(rows);
+	return rc;
+}
+
+/* The city's month on SQLite with a second connection: a thread reads the days (walk_reader) while the calling
+ * thread counts and writes them (walk_writer), at most LIMIT_SETTLE_QUEUE_DAYS days in between: the reading and the
+ * writing each take about half the walk, and the machine has two cores. The reader does not see the run's own
+ * transaction: it needs only what was there before (the kept links; keep_links' orphans are told apart). */
+struct walk_day {
+	struct walk_day *next;
+	struct walk_row *rows;
+	int n;
+};
+
+struct walk_pipe {
+	struct run *rn;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct walk_day *head, *tail;
+	int queued;
+	bool done, failed;
+	int rc;
+	struct err err;
+};
+
+static void *walk_reader(void *arg)
+{
+	struct walk_pipe *wp = arg;
+	struct run *rn = wp->rn;
+	int rc = 0;
+
+	for (int32_t day = rn->first; !rc && day <= rn->last; day++) {
+		int64_t dlo = (int64_t)day * 86400 - 8 * 3600;
+		struct db_stmt *st = NULL;
+		struct walk_day *d = xcalloc(1, sizeof *d);
+		int cap = 0;
+		bool failed;
+		rc = db_query(rn->rdb, &st, &wp->err, "SELECT " WALK_COLUMNS " FROM visits v" WALK_LINK " WHERE " WALK_WHERE,
+			      DB_INT(dlo), DB_INT(dlo + 86400));
+		if (!rc)
+			rc = collect_rows(st, &d->rows, &d->n, &cap, &wp->err);
+		pthread_mutex_lock(&wp->mu);
+		while (!rc && wp->queued >= LIMIT_SETTLE_QUEUE_DAYS && !wp->failed)
+			pthread_cond_wait(&wp->cv, &wp->mu);
+		failed = wp->failed;
+		if (!rc && !failed) {
+			if (wp->tail)
+				wp->tail->next = d;
+			else
+				wp->head = d;
+			wp->tail = d;
+			wp->queued++;
+			pthread_cond_broadcast(&wp->cv);
+		}
+		pthread_mutex_unlock(&wp->mu);
+		if (rc || failed) {
+			free(d->rows);
+			free(d);
+			break;
+		}
+	}
+	pthread_mutex_lock(&wp->mu);
+	wp->rc = rc;
+	wp->done = true;
+	pthread_cond_broadcast(&wp->cv);
+	pthread_mutex_unlock(&wp->mu);
+	return NULL;
+}
+
+static int walk_writer(struct walk_pipe *wp, int64_t *n, struct err *e)
+{
+	int rc = 0;
+
+	for (;;) {
+		struct walk_day *d;
+		pthread_mutex_lock(&wp->mu);
+		while (!wp->head && !wp->done)
+			pthread_cond_wait(&wp->cv, &wp->mu);
+		d = wp->head;
+		if (d) {
+			wp->head = d->next;
+			if (!wp->head)
+				wp->tail = NULL;
+			wp->queued--;
+			pthread_cond_broadcast(&wp->cv);
+		}
+		pthread_mutex_unlock(&wp->mu);
+		if (!d)
+			return rc; /* the reader is done and every day settled */
+		if (!rc)
+			rc = settle_rows(wp->rn, d->rows, d->n, n, e);
+		free(d->rows);
+		free(d);
+		if (rc) {
+			pthread_mutex_lock(&wp->mu);
+			wp->failed = true;
+			pthread_cond_broadcast(&wp->cv);
+			pthread_mutex_unlock(&wp->mu);
+		}
+	}
+}
+
+/* Runs the pipeline; *started false when the thread could not be started (the caller walks alone). */
+static int walk_piped(struct run *rn, int64_t *n, bool *started, struct err *e)
+{
+	struct walk_pipe wp;
+	pthread_t reader;
+	int rc;
+
+	memset(&wp, 0, sizeof wp);
+	wp.rn = rn;
+	pthread_mutex_init(&wp.mu, NULL);
+	pthread_cond_init(&wp.cv, NULL);
+	*started = !pthread_create(&reader, NULL, walk_reader, &wp);
+	if (!*started) {
+		pthread_mutex_destroy(&wp.mu);
+		pthread_cond_destroy(&wp.cv);
+		return 0;
+	}
+	rc = walk_writer(&wp, n, e);
+	pthread_join(reader, NULL);
+	if (!rc && wp.rc) {
+		*e = wp.err;
+		rc = wp.rc;
+	}
+	pthread_mutex_destroy(&wp.mu);
+	pthread_cond_destroy(&wp.cv);
 	return rc;
 }
 
@@ -854,8 +1057,13 @@ static int walk_visits(struct run *rn, struct err *e)
 	} else {
 		/* SQLite: one pass over the month, a day at a time in the index's order (its GROUP BY would sort the
 		 * month, and a second pass would read the visits' pages again): each row counted for its plan, found by a
-		 * hash, and its link kept; the day's links written after its cursor is closed (db_copy: in batches) */
-		for (int32_t day = rn->first; !rc && day <= rn->last; day++) {
+		 * hash, and its link kept; the day's links written after its cursor is closed (db_copy: in batches); with
+		 * a second connection the reading goes on in a thread of its own meanwhile */
+		bool piped = false;
+		if (rn->rdb && rn->rdb != rn->db)
+			rc = walk_piped(rn, &n, &piped, e);
+		bool alone = !piped;
+		for (int32_t day = rn->first; alone && !rc && day <= rn->last; day++) {
 			int64_t dlo = (int64_t)day * 86400 - 8 * 3600;
 			rc = db_query(rn->db, &st, e, "SELECT " WALK_COLUMNS " FROM visits v" WALK_LINK " WHERE " WALK_WHERE,
 				      DB_INT(dlo), DB_INT(dlo + 86400));
@@ -1202,6 +1410,8 @@ static void run_free(struct run *rn)
 	free(rn->adjs);
 	free(rn->plans);
 	free(rn->slots);
+	free(rn->orphans);
+	free(rn->dense);
 	free(rn->persons);
 	free(rn->certs);
 	free(rn->stays);
@@ -1223,8 +1433,8 @@ static int reserve(struct db *db, const char *column, int64_t n, int64_t *first,
 	return rc;
 }
 
-int settlement_run(struct db *db, const struct scheme *s, struct actor *a, const char *month, int64_t provider_id,
-		   struct settlement_run_result *r, struct err *e)
+int settlement_run(struct db *db, struct db *rdb, const struct scheme *s, struct actor *a, const char *month,
+		   int64_t provider_id, struct settlement_run_result *r, struct err *e)
 {
 	struct run rn;
 	double t0 = seconds_now(), t_facts, t_visits;
@@ -1249,6 +1459,7 @@ int settlement_run(struct db *db, const struct scheme *s, struct actor *a, const
 	date_format(rn.last, rn.last_s);
 	date_to_ymd(rn.first, &rn.year, &rn.mon, &d);
 	rn.db = db;
+	rn.rdb = rdb && db_engine(rdb) == DB_SQLITE && db_engine(db) == DB_SQLITE ? rdb : NULL;
 	rn.s = s;
 	rn.a = a;
 	rn.r = r;
@@ -1269,6 +1480,8 @@ int settlement_run(struct db *db, const struct scheme *s, struct actor *a, const
 			return rc;
 	}
 	db_bulk_mode(db);
+	if (rn.rdb)
+		db_bulk_mode(rn.rdb);
 	rc = db_begin(db, e);
 	if (rc)
 		return rc;

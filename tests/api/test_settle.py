@@ -449,6 +449,10 @@ class TestMonth(Settlement):
         self.assertEqual(snap(), before)
         self.run_month(f["month"], f["provider"])
         self.assertEqual(snap(), before)
+        # the command line (on SQLite the month read on a second connection while the first writes): the same
+        out = run_cli("settle", "run", "--month", f["month"], db=self.db)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(snap(), before)
         # a fact changes (A's 13th visit is rejected after all): the draft follows it
         P = f["people"]
         vid = int(self.one("SELECT MAX(id) FROM visits WHERE plan_id = %d" % P["A"]["plan"]))
@@ -468,6 +472,9 @@ class TestMonth(Settlement):
         gone = self.run_month(f["month"], f["provider"])
         self.assertEqual((links(vid_c), gone["visits_settled"]), (0, third["visits_settled"] - 1))
         self.assertLess(gone["total_fen"], third["total_fen"])
+        total = lambda: int(self.one("SELECT total_fen FROM settlement_statements WHERE id = %d" % sid))  # noqa
+        self.assertEqual(run_cli("settle", "run", "--month", f["month"], db=self.db).returncode, 0)
+        self.assertEqual((links(vid_c), total()), (0, gone["total_fen"]))
         self.db.sql("UPDATE visits SET status = 'done' WHERE id = %d" % vid_c)
         back = self.run_month(f["month"], f["provider"])
         self.assertEqual((links(vid_c), back["visits_settled"], back["total_fen"]),
