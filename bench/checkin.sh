@@ -48,9 +48,9 @@ url=http://127.0.0.1:$port
 # the plans in force once the server has started (its maintenance closes plans whose last day has passed)
 sleep 1
 PLANS=$(sql -c "SELECT cp.id FROM care_plans cp JOIN providers p ON p.id = cp.provider_id WHERE p.code = 'P0001'
-  AND cp.status = 'active' AND cp.mode IN ('home', 'family') AND cp.ended_on IS NULL ORDER BY cp.id" 2>/dev/null \
+  AND cp.status = 'active' AND cp.mode = 'home' AND cp.ended_on IS NULL ORDER BY cp.id" 2>/dev/null \
   || sql "SELECT cp.id FROM care_plans cp JOIN providers p ON p.id = cp.provider_id WHERE p.code = 'P0001'
-  AND cp.status = 'active' AND cp.mode IN ('home', 'family') AND cp.ended_on IS NULL ORDER BY cp.id")
+  AND cp.status = 'active' AND cp.mode = 'home' AND cp.ended_on IS NULL ORDER BY cp.id")
 export PLANS=$(echo $PLANS)
 
 before=$(sql -c "SELECT COUNT(*) FROM visits" 2>/dev/null || sql "SELECT COUNT(*) FROM visits")

@@ -19,6 +19,7 @@
 #include "svc/application.h"
 #include "svc/care_plan.h"
 #include "svc/role.h"
+#include "svc/visit.h"
 
 struct job {
 	const char *name;
@@ -123,7 +124,7 @@ static void run_certify(struct maintenance *m)
 	struct db *db = job_db(m, j);
 	struct actor sys;
 	struct err e = {0};
-	int n = 0, started = 0, closed = 0, rc;
+	int n = 0, started = 0, closed = 0, missed = 0, rc;
 
 	if (!db)
 		return;
@@ -132,6 +133,9 @@ static void run_certify(struct maintenance *m)
 	/* care plans follow the calendar: switches start on their day, plans past their last day close */
 	if (!rc)
 		rc = care_plans_roll(db, date_today_cn(), &started, &closed, &e);
+	/* scheduled visits of days gone by without a check-in */
+	if (!rc)
+		rc = visits_mark_missed(db, date_today_cn(), &missed, &e);
 	if (rc)
 		job_failed(j, &e);
 	else
@@ -140,6 +144,8 @@ static void run_certify(struct maintenance *m)
 		log_info("event=certify_run certified=%d", n);
 	if (started || closed)
 		log_info("event=care_plans_roll started=%d closed=%d", started, closed);
+	if (missed)
+		log_info("event=visits_missed visits=%d", missed);
 }
 
 static void *maintenance_main(void *arg)

@@ -652,7 +652,7 @@ static int checkin_apply(struct db *db, struct gc_op *g, struct err *e)
 		rc = db_exec(db, &changes, e,
 			     "UPDATE visits SET status = 'in_progress', visit_date = $1, checkin_key = $2, checkin_at = $3,"
 			     " checkin_device_at = $4, checkin_received_at = $5, checkin_lat_e6 = $6, checkin_lon_e6 = $7,"
-			     " checkin_accuracy_m = $8, late = $9, updated_at = $5 WHERE id = $10 AND status = 'scheduled'",
+			     " checkin_accuracy_m = $8, late = $9, updated_at = $5 WHERE id = $10 AND status IN ('scheduled', 'missed')",
 			     DB_TEXT(op->day), DB_TEXT(op->key), DB_INT(op->at), DB_INT(op->device), DB_INT(op->now),
 			     DB_INT_OR_NULL(op->f.has, op->f.lat), DB_INT_OR_NULL(op->f.has, op->f.lon),
 			     DB_INT_OR_NULL(op->f.has, op->f.accuracy), DB_INT(op->late), DB_INT(op->visit));
@@ -679,6 +679,29 @@ static int checkin_apply(struct db *db, struct gc_op *g, struct err *e)
 		      op->f.has);
 	rc = audit_append(db, op->a, "visit.checkin", "visit", ids, AUDIT_OK, d, e);
 	json_decref(d);
+	return rc;
+}
+
+/* The plans a caregiver serves (care_plans cp; $1 the caregiver, $2 their provider, $4 the beneficiary a family
+ * caregiver looks after): their provider's plans where they are the plan's caregiver or in its weekly pattern, and
+ * the family-care plan they are the family caregiver of. The phone offers these for a visit not scheduled
+ * (visit_plans_today) and a check-in on a plan is refused for any other: a stand-in is scheduled by the provider. */
+#define CAREGIVER_SERVES                                                                                           \
+	"((cp.provider_id = $2 AND (cp.caregiver_id = $1 OR EXISTS (SELECT 1 FROM visit_patterns vp"                 \
+	" WHERE vp.plan_id = cp.id AND vp.caregiver_id = $1)))"                                                      \
+	" OR (cp.person_id = $4 AND cp.mode = 'family' AND cp.family_caregiver_id = $1))"
+
+/* Whether the caregiver serves the plan (CAREGIVER_SERVES): 403 on plan_id if not. */
+static int check_serves(struct db *db, int64_t caregiver, int64_t provider, int64_t plan, struct err *e)
+{
+	int64_t person = 0, n = 0;
+	int rc = db_int(db, &person, e, "SELECT COALESCE(person_id, 0) FROM caregivers WHERE id = $1", DB_INT(caregiver));
+
+	if (!rc)
+		rc = db_int(db, &n, e, "SELECT COUNT(*) FROM care_plans cp WHERE cp.id = $3 AND " CAREGIVER_SERVES,
+			    DB_INT(caregiver), DB_INT(provider), DB_INT(plan), DB_INT(person));
+	if (!rc && !n)
+		rc = err_set(e, ERR_FORBIDDEN, "plan_id", "您不是该护理计划的护理员，临时替班请由机构排班后签到");
 	return rc;
 }
 
@@ -719,7 +742,8 @@ int visit_checkin(struct db *db, const struct scheme *s, struct actor *a, const 
 		rc = visit_load(db, a, jx_int(in, "visit_id", 0), &r, e);
 		if (!rc && r.caregiver != op.caregiver)
 			rc = err_set(e, ERR_FORBIDDEN, "visit_id", "该排班不是安排给您的");
-		if (!rc && strcmp(r.status, "scheduled") != 0)
+		/* missed: the day passed without a check-in received, and here it comes (delivered late) */
+		if (!rc && strcmp(r.status, "scheduled") != 0 && strcmp(r.status, "missed") != 0)
 			rc = wrong_status(&r, "签到", e);
 		op.visit = r.id;
 	} else {
@@ -728,6 +752,8 @@ int visit_checkin(struct db *db, const struct scheme *s, struct actor *a, const 
 			rc = plan_for_visits(&op.plan, e);
 		if (!rc && op.plan.provider != provider && strcmp(op.plan.mode, "family") != 0)
 			rc = err_set(e, ERR_FORBIDDEN, "plan_id", "该护理计划不由您所在的机构服务");
+		if (!rc)
+			rc = check_serves(db, op.caregiver, provider, op.plan.id, e);
 	}
 	if (rc)
 		return rc;
@@ -1356,6 +1382,20 @@ int visit_contact(struct db *db, struct actor *a, int64_t id, json_t **out, stru
 	return 0;
 }
 
+int visits_mark_missed(struct db *db, int32_t today, int *n, struct err *e)
+{
+	char day[DATE_STR];
+	int64_t changes = 0;
+	int rc;
+
+	date_format(today, day);
+	rc = db_exec(db, &changes, e,
+		     "UPDATE visits SET status = 'missed', updated_at = $2 WHERE status = 'scheduled' AND visit_date < $1",
+		     DB_TEXT(day), DB_INT(date_now_unix()));
+	*n = (int)changes;
+	return rc;
+}
+
 int visit_plans_today(struct db *db, const struct actor *a, json_t **out, struct err *e)
 {
 	struct db_stmt *st = NULL;
@@ -1380,10 +1420,7 @@ int visit_plans_today(struct db *db, const struct actor *a, json_t **out, struct
 		      " JOIN providers pr ON pr.id = cp.provider_id"
 		      " WHERE cp.status IN ('active', 'confirmed') AND cp.mode IN ('home', 'family')"
 		      " AND cp.effective_from <= $3 AND (cp.ended_on IS NULL OR cp.ended_on >= $3) AND p.death_date IS NULL"
-		      " AND ((cp.provider_id = $2 AND (cp.caregiver_id = $1 OR EXISTS (SELECT 1 FROM visit_patterns vp"
-		      " WHERE vp.plan_id = cp.id AND vp.caregiver_id = $1)))"
-		      " OR (cp.person_id = $4 AND cp.mode = 'family' AND cp.family_caregiver_id = $1))"
-		      " ORDER BY ar.name, cp.id LIMIT $5",
+		      " AND " CAREGIVER_SERVES " ORDER BY ar.name, cp.id LIMIT $5",
 		      DB_INT(caregiver), DB_INT(provider), DB_TEXT(today), DB_INT(person), DB_INT(LIMIT_PLANS_TODAY));
 	if (rc)
 		return rc;

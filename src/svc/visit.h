@@ -64,6 +64,9 @@ int visit_checkout(struct db *db, const struct scheme *s, struct actor *a, const
  * mode_label, person: {id, name (masked), area_name}, provider: {id, name}, scheduled_today (the caregiver's visits
  * of the plan still scheduled today)}]}, at most LIMIT_PLANS_TODAY. */
 int visit_plans_today(struct db *db, const struct actor *a, json_t **out, struct err *e);
+/* Scheduled visits of days before today, nobody having checked in, become 'missed' (the maintenance job; *n: how
+ * many). A check-in delivered late on one of them is still taken (it becomes in progress). */
+int visits_mark_missed(struct db *db, int32_t today, int *n, struct err *e);
 /* The audio of a visit (an uploaded file): stored by SHA-256 under data_dir. */
 int visit_audio(struct db *db, const struct scheme *s, struct actor *a, int64_t id, const char *upload_path,
 		int64_t bytes, int64_t seconds, const char *data_dir, struct err *e);

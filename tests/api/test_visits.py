@@ -8,7 +8,7 @@ import time
 import unittest
 import uuid
 
-from harness import LtciTestCase, run_cli
+from harness import LtciTestCase, Server, run_cli
 from test_care import HOME_ITEMS
 from test_registry import make_id
 from test_feedback import masked
@@ -26,6 +26,7 @@ def cn_today():
 
 class Visits(LtciTestCase):
     seq = 0
+    slot = 0  # weekly-pattern slots of serve()
 
     def one(self, sql):
         return self.db.sql(sql)[0][0]
@@ -67,7 +68,18 @@ class Visits(LtciTestCase):
         self.assertEqual(r.status, 201, r)
         r = padmin.patch("/api/v1/caregivers/%d" % cg, {"user_id": r.json["id"]})
         self.assertEqual(r.status, 200, r)
-        return cg, self.login(username, "Init#2026ab")
+        phone = self.login(username, "Init#2026ab")
+        phone.caregiver_id = cg
+        return cg, phone
+
+    def serve(self, cg, plan):
+        """Put the caregiver in the plan's weekly pattern (a slot late on Sunday), once: they serve it and may check in
+        on it without a scheduled visit."""
+        if int(self.one("SELECT COUNT(*) FROM visit_patterns WHERE plan_id = %d AND caregiver_id = %d" % (plan, cg))):
+            return
+        Visits.slot += 1
+        self.db.sql("INSERT INTO visit_patterns (plan_id, weekday, start_time, caregiver_id, created_by, created_at)"
+                    " VALUES (%d, 7, '23:%02d', %d, 'test', 0)" % (plan, Visits.slot % 60, cg))
 
     def visit_today(self, plan, caregiver):
         r = self.as_user("provider_admin").post("/api/v1/visits", {"plan_id": plan, "visit_date": cn_today().isoformat(),
@@ -75,7 +87,9 @@ class Visits(LtciTestCase):
         return r
 
     def unscheduled(self, phone, plan, minutes_ago, minutes, lat, lon, items, accuracy=15, out=None, checkout=True):
-        """Check in minutes_ago (delivered late when over 15), check out minutes later; returns the visit."""
+        """Check in minutes_ago (delivered late when over 15), check out minutes later; returns the visit. The
+        caregiver serves the plan (serve)."""
+        self.serve(phone.caregiver_id, plan)
         now = int(time.time())
         r = phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": plan,
                                                   "device_at": now - minutes_ago * 60, "lat": lat, "lon": lon,
@@ -227,6 +241,7 @@ class TestCheckInOut(Visits):
         cg1, phone1 = self.caregiver_account()
         cg2, phone2 = self.caregiver_account()
         plan, person, lat, lon = self.home_plan(2)
+        self.serve(cg1, plan)
         v = self.unscheduled(phone1, plan, 80, 65, lat, lon, self.plan_items(plan)[:1])
         self.assertError(phone2.get("/api/v1/visits/%d" % v["id"]), 404)
         mine = phone2.get("/api/v1/visits?mine=1").json
@@ -238,10 +253,40 @@ class TestCheckInOut(Visits):
 
 
 
+    def test_missed_after_the_day(self):
+        cg, phone = self.caregiver_account()
+        plan, person, lat, lon = self.home_plan(0, free=True)
+        r = self.visit_today(plan, cg)
+        self.assertEqual(r.status, 201, r)
+        gone = r.json["id"]
+        r = self.as_user("provider_admin").post("/api/v1/visits", {"plan_id": plan, "visit_date": cn_today().isoformat(),
+                                                                   "planned_start": "15:00", "caregiver_id": cg})
+        self.assertEqual(r.status, 201, r)
+        today = r.json["id"]
+        yesterday = (cn_today() - datetime.timedelta(days=1)).isoformat()
+        self.db.sql("UPDATE visits SET visit_date = '%s' WHERE id = %d" % (yesterday, gone))
+        status = lambda v: self.one("SELECT status FROM visits WHERE id = %d" % v)  # noqa
+        second = Server(self.db, name="second")  # its maintenance job runs at once
+        try:
+            deadline = time.time() + 10
+            while time.time() < deadline and status(gone) != "missed":
+                time.sleep(0.1)
+        finally:
+            second.stop()
+        self.assertEqual((status(gone), status(today)), ("missed", "scheduled"))
+        self.assertEqual([x["id"] for x in self.as_user("provider_admin").get(
+            "/api/v1/visits?status=missed&from=%s&to=%s" % (yesterday, yesterday)).json["items"]], [gone])
+        # a check-in on it that reaches the server only now (the phone was offline): still taken
+        r = phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "visit_id": gone,
+                                                  "device_at": int(time.time()) - 600, "lat": lat, "lon": lon,
+                                                  "accuracy": 9})
+        self.assertEqual((r.status, r.json["status"]), (200, "in_progress"), r)
+
 class TestExceptions(Visits):
     def test_each_exception_kind(self):
         cg, phone = self.caregiver_account()
         plan, person, lat, lon = self.home_plan(3)
+        self.serve(cg, plan)
         items = self.plan_items(plan)[:1]
         far = lat + 0.009  # about 1 km north
         cases = {}
@@ -320,6 +365,7 @@ class TestExceptions(Visits):
     def test_explanation_decision_lock_unlock(self):
         cg, phone = self.caregiver_account()
         plan, person, lat, lon = self.home_plan(6)
+        self.serve(cg, plan)
         items = self.plan_items(plan)[:1]
         v = self.unscheduled(phone, plan, 100, 20, lat, lon, items)       # short
         padmin, bureau = self.as_user("provider_admin"), self.as_user("bureau")
@@ -551,6 +597,7 @@ class TestPhone(Visits):
     def test_plan_items_and_contact(self):
         cg, phone = self.caregiver_account()
         plan, person, lat, lon = self.home_plan(0, free=True)
+        self.serve(cg, plan)
         v = self.visit_today(plan, cg).json
         want = [(c, int(w), int(m)) for c, w, m in
                 self.db.sql("SELECT code, per_week, minutes FROM care_plan_items WHERE plan_id = %d ORDER BY id" % plan)]
@@ -616,6 +663,10 @@ class TestPhone(Visits):
         plan2, person2, _, _ = self.home_plan(2, free=True)
         r = phone.get("/api/v1/visits/plans-today")
         self.assertEqual((r.status, r.json["date"], r.json["items"]), (200, cn_today().isoformat(), []), r)
+        # a plan of the caregiver's provider that is not theirs: no check-in on it (a stand-in is scheduled)
+        self.assertError(phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": plan,
+                                                               "device_at": int(time.time()), "lat": lat, "lon": lon,
+                                                               "accuracy": 9}), 403, field="plan_id")
         # in the plan's weekly pattern (any day): offered
         padmin = self.as_user("provider_admin")
         weekday = cn_today().isoweekday() % 7 + 1  # tomorrow's: no visit of it today
@@ -705,6 +756,7 @@ class TestRatingLink(Visits):
     def test_sms_after_checkout(self):
         cg, phone = self.caregiver_account()
         plan, person, lat, lon = self.home_plan(0)
+        self.serve(cg, plan)
         now = int(time.time())
         r = phone.post("/api/v1/visits/checkin", {"key": str(uuid.uuid4()), "plan_id": plan, "device_at": now - 3900,
                                                   "lat": lat, "lon": lon, "accuracy": 10})
@@ -746,6 +798,7 @@ class TestRatingLink(Visits):
     def test_family_rows_carry_the_rating(self):
         cg, phone = self.caregiver_account()
         plan, person, lat, lon = self.home_plan(2)
+        self.serve(cg, plan)
         uid = int(self.one("SELECT id FROM users WHERE username = 'applicant'"))
         self.db.sql("INSERT INTO user_persons (user_id, person_id, relation) VALUES (%d, %d, '女儿')" % (uid, person))
         v = self.unscheduled(phone, plan, 130, 65, lat, lon, self.plan_items(plan)[:1])

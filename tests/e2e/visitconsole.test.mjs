@@ -4,8 +4,8 @@
 // 佐证材料): the record is 待经办审核. On a home-care
 // plan's page (服务安排) it sets a weekly pattern of two visits and generates the schedule for the
 // coming week; 服务排班 shows the new visits on the board and one is reassigned (改派) to another
-// caregiver. The bureau finds the explained record in its queue and agrees (同意) with a note: the
-// record is 经办审核同意. The bureau then opens 服务地图 for the latest day with visits (an SVG plot
+// caregiver. The bureau finds the explained record in its queue and accepts it (认可) with a note: the
+// record is 经办审核认可. The bureau then opens 服务地图 for the latest day with visits (an SVG plot
 // with a point per visit, a tooltip and the chosen visit beside the plot, narrowed to one 护理机构),
 // enters a 12345 hotline complaint about the provider (办理时限 from its category) and replies to it
 // (已答复). Along the way the record's page, 服务评价 and 机构在院 are photographed. Last, the demo
@@ -206,7 +206,9 @@ await run('visitconsole', [
     // the record's page: six data elements, the reasons and the handling
     await page.goto(`/visits/${ctx.visitId}`)
     await page.locator('[data-testid=visit-evv]').waitFor()
-    await page.locator('[data-testid=visit-decision]', { hasText: '同意' }).waitFor()
+    await page.locator('[data-testid=visit-decision]').waitFor()
+    const decided = (await page.locator('[data-testid=visit-decision]').innerText()).trim()
+    assert(decided === '认可', `the record's decision should read 认可: ${decided}`)
     const evv = await page.locator('[data-testid=visit-evv]').innerText()
     for (const t of ['服务项目', '服务对象', '护理员', '服务日期', '服务地点', '开始与结束', '手机时间']) {
       assert(evv.includes(t), `visit page should show ${t}`)
