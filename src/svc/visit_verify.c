@@ -3,6 +3,7 @@
  * walked in check-in order (the caregiver's previous visit and the plan week's minutes carried along). Only rows
  * whose outcome changes are written. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,6 +471,47 @@ static int collect_ids(struct db *db, struct month *m, int64_t lo, int64_t hi, s
 	return rc;
 }
 
+/* Where an owner's periods are: its owners (persons or caregivers, sorted by id, found through m->idx[k]) and, in
+ * each owner, the first index and count of its run in the period array. */
+struct period_owner {
+	int k;
+	void *arr;
+	int n;
+	size_t size, first_off, n_off;
+};
+
+/* Reads rows (owner id, from, until) in owner order from st into *periods, each owner's run noted in it; an until
+ * not given is open_until. Closes st. */
+static int load_period_rows(struct month *m, const struct period_owner *o, struct db_stmt *st,
+			    struct qual_period **periods, int *n, int *cap, int32_t open_until, struct err *e)
+{
+	int rc;
+
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		char *owner = id_index_find(&m->idx[o->k], db_col_int(st, 0), o->arr, (size_t)o->n, o->size);
+		int *first, *count;
+		if (!owner)
+			continue;
+		first = (int *)(owner + o->first_off);
+		count = (int *)(owner + o->n_off);
+		GROW(*periods, *n, *cap);
+		if (!*count)
+			*first = *n;
+		(*count)++;
+		(*periods)[*n].from = day_of(db_col_text(st, 1), 0);
+		(*periods)[(*n)++].until = day_of(db_col_text(st, 2), open_until);
+	}
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+#define PERSON_RUN(first, count)                                                                                   \
+	(struct period_owner){0, m->persons, m->n_persons, sizeof *m->persons, offsetof(struct person_fact, first),  \
+			      offsetof(struct person_fact, count)}
+#define CAREGIVER_RUN(first, count)                                                                                \
+	(struct period_owner){2, m->cgs, m->n_cgs, sizeof *m->cgs, offsetof(struct caregiver_fact, first),           \
+			      offsetof(struct caregiver_fact, count)}
+
 /* The facts of everyone in verify_ids (collect_ids), sorted by id. */
 static int load_facts(struct db *db, const struct scheme *s, struct month *m, const char *first_day,
 		      const char *last_day, struct err *e)
@@ -502,44 +544,16 @@ static int load_facts(struct db *db, const struct scheme *s, struct month *m, co
 			      " ON h.person_id = t.id WHERE t.kind = 1 AND h.admitted <= $2"
 			      " AND (h.discharged IS NULL OR h.discharged >= $1) ORDER BY h.person_id",
 			      DB_TEXT(first_day), DB_TEXT(last_day));
-	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		int64_t pid = db_col_int(st, 0);
-		struct person_fact *p = id_index_find(&m->idx[0], pid, m->persons, (size_t)m->n_persons, sizeof *m->persons);
-		rc = 0;
-		if (!p)
-			continue;
-		GROW(m->stays, m->n_stays, m->cap_stays);
-		if (!p->n_stays)
-			p->first_stay = m->n_stays;
-		p->n_stays++;
-		m->stays[m->n_stays].from = day_of(db_col_text(st, 1), 0);
-		m->stays[m->n_stays++].until = day_of(db_col_text(st, 2), 0); /* 0: still in hospital */
-	}
-	if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
+	if (!rc) /* until 0: still in hospital */
+		rc = load_period_rows(m, &PERSON_RUN(first_stay, n_stays), st, &m->stays, &m->n_stays, &m->cap_stays, 0, e);
 	if (!rc)
 		rc = db_query(db, &st, e,
 			      "SELECT c.person_id, c.valid_from, c.valid_until FROM verify_ids t JOIN certifications c"
 			      " ON c.person_id = t.id WHERE t.kind = 1 AND c.qualifies = 1 AND c.status <> 'publicised'"
 			      " AND c.valid_from <= $2 AND c.valid_until >= $1 ORDER BY c.person_id",
 			      DB_TEXT(first_day), DB_TEXT(last_day));
-	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		int64_t pid = db_col_int(st, 0);
-		struct person_fact *p = id_index_find(&m->idx[0], pid, m->persons, (size_t)m->n_persons, sizeof *m->persons);
-		rc = 0;
-		if (!p)
-			continue;
-		GROW(m->certs, m->n_certs, m->cap_certs);
-		if (!p->n_certs)
-			p->first_cert = m->n_certs;
-		p->n_certs++;
-		m->certs[m->n_certs].from = day_of(db_col_text(st, 1), 0);
-		m->certs[m->n_certs++].until = day_of(db_col_text(st, 2), 0);
-	}
-	if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
+	if (!rc)
+		rc = load_period_rows(m, &PERSON_RUN(first_cert, n_certs), st, &m->certs, &m->n_certs, &m->cap_certs, 0, e);
 	/* plans and their items */
 	if (!rc)
 		rc = db_query0(db, &st, e,
@@ -626,42 +640,16 @@ static int load_facts(struct db *db, const struct scheme *s, struct month *m, co
 		rc = db_query0(db, &st, e,
 			      "SELECT x.caregiver_id, x.from_date, x.until_date FROM verify_ids t"
 			      " JOIN caregiver_suspensions x ON x.caregiver_id = t.id WHERE t.kind = 3 ORDER BY x.caregiver_id, x.id");
-	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		int64_t cid = db_col_int(st, 0);
-		struct caregiver_fact *c = id_index_find(&m->idx[2], cid, m->cgs, (size_t)m->n_cgs, sizeof *m->cgs);
-		rc = 0;
-		if (!c)
-			continue;
-		GROW(m->susps, m->n_susps, m->cap_susps);
-		if (!c->n_susp)
-			c->first_susp = m->n_susps;
-		c->n_susp++;
-		m->susps[m->n_susps].from = day_of(db_col_text(st, 1), 0);
-		m->susps[m->n_susps++].until = day_of(db_col_text(st, 2), QUAL_OPEN);
-	}
-	if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
+	if (!rc)
+		rc = load_period_rows(m, &CAREGIVER_RUN(first_susp, n_susp), st, &m->susps, &m->n_susps, &m->cap_susps,
+				      QUAL_OPEN, e);
 	if (!rc)
 		rc = db_query0(db, &st, e,
 			      "SELECT x.caregiver_id, x.issued_on, x.expires_on FROM verify_ids t"
 			      " JOIN caregiver_certificates x ON x.caregiver_id = t.id WHERE t.kind = 3 ORDER BY x.caregiver_id, x.id");
-	while (!rc && (rc = db_step(st, e)) == DB_ROW) {
-		int64_t cid = db_col_int(st, 0);
-		struct caregiver_fact *c = id_index_find(&m->idx[2], cid, m->cgs, (size_t)m->n_cgs, sizeof *m->cgs);
-		rc = 0;
-		if (!c)
-			continue;
-		GROW(m->ccerts, m->n_ccerts, m->cap_ccerts);
-		if (!c->n_cert)
-			c->first_cert = m->n_ccerts;
-		c->n_cert++;
-		m->ccerts[m->n_ccerts].from = day_of(db_col_text(st, 1), 0);
-		m->ccerts[m->n_ccerts++].until = day_of(db_col_text(st, 2), 0);
-	}
-	if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
+	if (!rc)
+		rc = load_period_rows(m, &CAREGIVER_RUN(first_cert, n_cert), st, &m->ccerts, &m->n_ccerts, &m->cap_ccerts, 0,
+				      e);
 	return rc;
 }
 
