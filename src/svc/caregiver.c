@@ -627,17 +627,27 @@ int caregiver_update(struct db *db, struct actor *a, int64_t id, const json_t *i
 
 	if (!rc)
 		rc = load_visible(db, a, id, kind, sizeof kind, status, sizeof status, &provider, e);
-	/* the account the caregiver signs in with on the phone: a caregiver account of the same provider */
+	/* the account the caregiver signs in with on the phone: a caregiver account of the same provider; for a family
+	 * caregiver (no provider), of the provider whose family-care plan they look after */
 	if (!rc && jx_int(in, "user_id", 0)) {
 		struct db_stmt *st = NULL;
-		int64_t taken = 0;
-		rc = db_query(db, &st, e, "SELECT role, COALESCE(provider_id, 0) FROM users WHERE id = $1 AND status = 'active'",
-			      DB_INT(jx_int(in, "user_id", 0)));
-		if (!rc && (rc = db_step(st, e)) == DB_ROW)
-			rc = strcmp(db_col_text(st, 0), "caregiver") || db_col_int(st, 1) != provider
-				     ? err_set(e, ERR_INVALID, "user_id", "应为本机构的护理员账号")
-				     : 0;
-		else if (rc == DB_DONE)
+		int64_t taken = 0, serves = 0;
+		rc = db_query(db, &st, e,
+			      "SELECT u.role, COALESCE(u.provider_id, 0), (SELECT COUNT(*) FROM care_plans cp"
+			      " WHERE cp.family_caregiver_id = $2 AND cp.provider_id = u.provider_id) FROM users u"
+			      " WHERE u.id = $1 AND u.status = 'active'",
+			      DB_INT(jx_int(in, "user_id", 0)), DB_INT(id));
+		if (!rc && (rc = db_step(st, e)) == DB_ROW) {
+			serves = db_col_int(st, 2);
+			if (strcmp(db_col_text(st, 0), "caregiver") != 0)
+				rc = err_set(e, ERR_INVALID, "user_id", "应为护理员账号");
+			else if (strcmp(kind, "family") == 0 && !serves)
+				rc = err_set(e, ERR_INVALID, "user_id", "家庭护理员应关联其家庭护理计划所属机构的护理员账号");
+			else if (strcmp(kind, "family") != 0 && db_col_int(st, 1) != provider)
+				rc = err_set(e, ERR_INVALID, "user_id", "应为本机构的护理员账号");
+			else
+				rc = 0;
+		} else if (rc == DB_DONE)
 			rc = err_set(e, ERR_INVALID, "user_id", "账号不存在或已停用");
 		db_done(st);
 		if (!rc)

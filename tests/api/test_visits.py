@@ -711,7 +711,19 @@ class TestPhone(Visits):
             "username": "fam_cg", "display_name": "亲情护理员", "role": "caregiver",
             "scope": {"kind": "provider", "code": fprov}, "password": "Init#2026ab", "must_change_password": False})
         self.assertEqual(r.status, 201, r)
-        self.db.sql("UPDATE caregivers SET user_id = %d WHERE id = %s" % (r.json["id"], fcg))
+        fam_uid = r.json["id"]
+        # linked by the bureau: an account of the provider whose family-care plan the caregiver looks after, and
+        # no other provider's
+        other = "P0002" if fprov != "P0002" else "P0003"
+        r = self.as_user("admin").post("/api/v1/users", {
+            "username": "fam_cg2", "display_name": "亲情护理员", "role": "caregiver",
+            "scope": {"kind": "provider", "code": other}, "password": "Init#2026ab", "must_change_password": False})
+        self.assertEqual(r.status, 201, r)
+        bureau = self.as_user("bureau")
+        self.assertError(bureau.patch("/api/v1/caregivers/%s" % fcg, {"user_id": r.json["id"]}), 400, field="user_id")
+        r = bureau.patch("/api/v1/caregivers/%s" % fcg, {"user_id": fam_uid})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.one("SELECT user_id FROM caregivers WHERE id = %s" % fcg), str(fam_uid))
         fam = self.login("fam_cg", "Init#2026ab")
         items = fam.get("/api/v1/visits/plans-today").json["items"]
         self.assertEqual([(x["plan_id"], x["mode"], x["person"]["id"]) for x in items], [(int(fplan), "family", int(fperson))])
