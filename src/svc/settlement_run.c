@@ -506,8 +506,6 @@ static int load_facts(struct run *rn, struct err *e)
 
 /* ---- 2. statements ---- */
 
-/* Empty the drafts of the month in the run's reach (their items, lines and visit links), note the statements left
- * alone, create a draft for each provider without one, and delete the drafts with nothing left to settle. */
 /* SQLite, drafts run again: their visit links stay (ten million deletes and inserts would be most of the run) and
  * each plan gets its item's id back, so the walk (walk_rows) keeps a link that still holds, changes or drops one
  * that does not and adds the new ones; links left to visits the walk no longer sees are dropped after it
@@ -574,6 +572,9 @@ static int drop_stale_links(struct run *rn, struct err *e)
 	return rc;
 }
 
+/* Empty the drafts of the month in the run's reach (their items and lines; their visit links deleted on PostgreSQL,
+ * kept on SQLite: keep_links), note the statements left alone, create a draft for each provider without one, and
+ * delete the drafts with nothing left to settle. */
 static int prepare_statements(struct run *rn, struct err *e)
 {
 	static const char *drafts = "SELECT s.id FROM settlement_statements s WHERE s.month = $1 AND s.status = 'draft'"
